@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dibs core: the "dibs" device class, the registry of devices and clients,
+ * and the exported API of include/linux/dibs.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/dibs.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <uapi/linux/dibs.h>
+
+#include "dibs_loopback.h"
+#include "dibs_priv.h"
+
+MODULE_DESCRIPTION("Direct Internal Buffer Sharing (dibs) core and loopback devices");
+MODULE_LICENSE("GPL");
+
+static struct class *dibs_class;
+
+/* serialises all changes to the registry; see dibs_priv.h */
+DEFINE_MUTEX(dibs_devs_lock);
+/* all registered devices, in increasing index order */
+static LIST_HEAD(dibs_devs);
+/*
+ * Last index handed out.  Only ever grows, so an index is never reused
+ * while the module stays loaded, and list order is index order.
+ */
+static u32 dibs_last_index;
+/* registered clients by id; changed with dibs_devs_lock held */
+static struct dibs_client *dibs_clients[MAX_DIBS_CLIENTS];
+
+/* Clients */
+
+static void dibs_dev_set_sub(struct dibs_dev *dibs, u8 id,
+			     struct dibs_client *client)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dibs->lock, flags);
+	dibs->subs[id] = client;
+	spin_unlock_irqrestore(&dibs->lock, flags);
+}
+
+static void dibs_client_add_dev(struct dibs_client *client,
+				struct dibs_dev *dibs)
+{
+	dibs->priv[client->id] = NULL;
+	if (client->ops->add_dev)
+		client->ops->add_dev(dibs);
+	dibs_dev_set_sub(dibs, client->id, client);
+}
+
+/* counts the DMBs of client @id on @dibs, or all DMBs for NO_DIBS_CLIENT */
+static unsigned int dibs_dev_count_dmbs(struct dibs_dev *dibs, u8 id)
+{
+	unsigned int count = 0;
+	unsigned long flags;
+	int max_dmbs, i;
+
+	max_dmbs = dibs->ops->max_dmbs();
+	spin_lock_irqsave(&dibs->lock, flags);
+	if (dibs->dmb_clientid_arr) {
+		for (i = 0; i < max_dmbs; i++) {
+			u8 owner = dibs->dmb_clientid_arr[i];
+
+			if (id == NO_DIBS_CLIENT ? owner != NO_DIBS_CLIENT :
+						   owner == id)
+				count++;
+		}
+	}
+	spin_unlock_irqrestore(&dibs->lock, flags);
+	return count;
+}
+
+unsigned int dibs_dev_dmbs_in_use(struct dibs_dev *dibs)
+{
+	return dibs_dev_count_dmbs(dibs, NO_DIBS_CLIENT);
+}
+
+int dibs_register_client(struct dibs_client *client)
+{
+	struct dibs_dev *dibs;
+	u8 id;
+
+	mutex_lock(&dibs_devs_lock);
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
+		if (!dibs_clients[id])
+			break;
+	if (id == MAX_DIBS_CLIENTS) {
+		mutex_unlock(&dibs_devs_lock);
+		pr_err("cannot register client %s: all %d client slots in use\n",
+		       client->name, MAX_DIBS_CLIENTS);
+		return -ENOSPC;
+	}
+	client->id = id;
+	dibs_clients[id] = client;
+	list_for_each_entry(dibs, &dibs_devs, list)
+		dibs_client_add_dev(client, dibs);
+	mutex_unlock(&dibs_devs_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dibs_register_client);
+
+int dibs_unregister_client(struct dibs_client *client)
+{
+	struct dibs_dev *dibs;
+	unsigned int dmbs;
+
+	mutex_lock(&dibs_devs_lock);
+	if (client->id >= MAX_DIBS_CLIENTS ||
+	    dibs_clients[client->id] != client) {
+		mutex_unlock(&dibs_devs_lock);
+		return -EINVAL;
+	}
+	/* refuse before any del_dev() call, so a refusal changes nothing */
+	list_for_each_entry(dibs, &dibs_devs, list) {
+		dmbs = dibs_dev_count_dmbs(dibs, client->id);
+		if (dmbs) {
+			mutex_unlock(&dibs_devs_lock);
+			pr_err("client %s still has %u DMBs on device %s; not unregistering it\n",
+			       client->name, dmbs, dev_name(&dibs->dev));
+			return -EBUSY;
+		}
+	}
+	list_for_each_entry(dibs, &dibs_devs, list) {
+		/* no more handle_irq()/handle_event() for this client */
+		dibs_dev_set_sub(dibs, client->id, NULL);
+		if (client->ops->del_dev)
+			client->ops->del_dev(dibs);
+		dibs->priv[client->id] = NULL;
+	}
+	dibs_clients[client->id] = NULL;
+	mutex_unlock(&dibs_devs_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dibs_unregister_client);
+
+const char *dibs_client_name(u8 id)
+{
+	lockdep_assert_held(&dibs_devs_lock);
+	if (id >= MAX_DIBS_CLIENTS || !dibs_clients[id])
+		return "(unregistered client)";
+	return dibs_clients[id]->name;
+}
+
+/* Devices */
+
+static struct dibs_dev *to_dibs_dev(DIBS_UEVENT_DEV_CONST struct device *dev)
+{
+	return container_of(dev, struct dibs_dev, dev);
+}
+
+enum dibs_dev_type dibs_dev_type(const struct dibs_dev *dibs)
+{
+	return dibs_dev_is_loopback(dibs) ? DIBS_DEV_TYPE_LOOPBACK :
+					    DIBS_DEV_TYPE_OTHER;
+}
+
+static const char *dibs_dev_type_name(const struct dibs_dev *dibs)
+{
+	return dibs_dev_type(dibs) == DIBS_DEV_TYPE_LOOPBACK ? "loopback" :
+							      "other";
+}
+
+bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs)
+{
+	return dibs->ops->support_mmapped_rdmb &&
+	       dibs->ops->support_mmapped_rdmb(dibs);
+}
+
+static void dibs_dev_release(struct device *dev)
+{
+	kfree(to_dibs_dev(dev));
+}
+
+struct dibs_dev *dibs_dev_alloc(void)
+{
+	struct dibs_dev *dibs;
+
+	dibs = kzalloc(sizeof(*dibs), GFP_KERNEL);
+	if (!dibs)
+		return NULL;
+	INIT_LIST_HEAD(&dibs->list);
+	spin_lock_init(&dibs->lock);
+	dibs->dev.class = dibs_class;
+	dibs->dev.release = dibs_dev_release;
+	device_initialize(&dibs->dev);
+	return dibs;
+}
+EXPORT_SYMBOL_GPL(dibs_dev_alloc);
+
+static bool dibs_dev_ops_valid(const struct dibs_dev_ops *ops)
+{
+	bool mmapped_ops = ops->support_mmapped_rdmb || ops->attach_dmb ||
+			   ops->detach_dmb;
+
+	if (!ops->get_fabric_id || !ops->query_remote_gid || !ops->max_dmbs ||
+	    !ops->register_dmb || !ops->unregister_dmb || !ops->move_data)
+		return false;
+	/* the memory-mapped remote DMB operations come all together */
+	return !mmapped_ops || (ops->support_mmapped_rdmb && ops->attach_dmb &&
+				ops->detach_dmb);
+}
+
+struct dibs_dev *dibs_dev_find_by_index(u32 index)
+{
+	struct dibs_dev *dibs;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	list_for_each_entry(dibs, &dibs_devs, list)
+		if (dibs->index == index)
+			return dibs;
+	return NULL;
+}
+
+struct dibs_dev *dibs_dev_find_by_name(const char *name)
+{
+	struct dibs_dev *dibs;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	list_for_each_entry(dibs, &dibs_devs, list)
+		if (!strcmp(dev_name(&dibs->dev), name))
+			return dibs;
+	return NULL;
+}
+
+struct dibs_dev *dibs_dev_find_by_gid(const uuid_t *gid)
+{
+	struct dibs_dev *dibs;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	list_for_each_entry(dibs, &dibs_devs, list)
+		if (uuid_equal(&dibs->gid, gid))
+			return dibs;
+	return NULL;
+}
+
+struct dibs_dev *dibs_dev_next(u32 index)
+{
+	struct dibs_dev *dibs;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	list_for_each_entry(dibs, &dibs_devs, list)
+		if (dibs->index > index)
+			return dibs;
+	return NULL;
+}
+
+bool dibs_dev_name_valid(const char *name)
+{
+	size_t len = strnlen(name, DIBS_DEV_NAME_MAX_LEN + 1);
+	size_t i;
+
+	if (!len || len > DIBS_DEV_NAME_MAX_LEN)
+		return false;
+	/* sysfs cannot hold these as directory names */
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
+static ssize_t gid_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", &to_dibs_dev(dev)->gid);
+}
+static DEVICE_ATTR_RO(gid);
+
+static ssize_t fabric_id_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct dibs_dev *dibs = to_dibs_dev(dev);
+
+	return sysfs_emit(buf, "0x%04x\n", dibs->ops->get_fabric_id(dibs));
+}
+static DEVICE_ATTR_RO(fabric_id);
+
+static ssize_t type_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dibs_dev_type_name(to_dibs_dev(dev)));
+}
+static DEVICE_ATTR_RO(type);
+
+static ssize_t index_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_dibs_dev(dev)->index);
+}
+static DEVICE_ATTR_RO(index);
+
+static ssize_t max_dmbs_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_dibs_dev(dev)->ops->max_dmbs());
+}
+static DEVICE_ATTR_RO(max_dmbs);
+
+/* identity only: what changes at run time is read through netlink */
+static struct attribute *dibs_dev_attrs[] = {
+	&dev_attr_gid.attr,
+	&dev_attr_fabric_id.attr,
+	&dev_attr_type.attr,
+	&dev_attr_index.attr,
+	&dev_attr_max_dmbs.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(dibs_dev);
+
+static int dibs_dev_uevent(DIBS_UEVENT_DEV_CONST struct device *dev,
+			   struct kobj_uevent_env *env)
+{
+	struct dibs_dev *dibs = to_dibs_dev(dev);
+
+	return add_uevent_var(env, "DIBS_TYPE=%s", dibs_dev_type_name(dibs)) ?:
+	       add_uevent_var(env, "DIBS_GID=%pUb", &dibs->gid) ?:
+	       add_uevent_var(env, "DIBS_FABRIC_ID=0x%04x",
+			      dibs->ops->get_fabric_id(dibs)) ?:
+	       add_uevent_var(env, "DIBS_INDEX=%u", dibs->index);
+}
+
+int dibs_dev_add_locked(struct dibs_dev *dibs)
+{
+	const char *name = dev_name(&dibs->dev);
+	int max_dmbs, err;
+	u8 id;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (!name || !*name) {
+		pr_err("cannot add a dibs device without a name\n");
+		return -EINVAL;
+	}
+	if (!dibs->ops || !dibs_dev_ops_valid(dibs->ops)) {
+		pr_err("cannot add device %s: incomplete dibs_dev_ops\n", name);
+		return -EINVAL;
+	}
+	/* device_add() would warn about the duplicate sysfs name */
+	if (dibs_dev_find_by_name(name))
+		return -EEXIST;
+	max_dmbs = dibs->ops->max_dmbs();
+	if (max_dmbs <= 0) {
+		pr_err("cannot add device %s: max_dmbs() returned %d\n",
+		       name, max_dmbs);
+		return -EINVAL;
+	}
+	if (dibs_last_index == U32_MAX)
+		return -ENOSPC;
+
+	dibs->dmb_clientid_arr = kmalloc(max_dmbs, GFP_KERNEL);
+	if (!dibs->dmb_clientid_arr)
+		return -ENOMEM;
+	memset(dibs->dmb_clientid_arr, NO_DIBS_CLIENT, max_dmbs);
+	/* before device_add(): the index is part of the add uevent */
+	dibs->index = ++dibs_last_index;
+
+	err = device_add(&dibs->dev);
+	if (err)
+		goto err_free_clientid_arr;
+
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
+		if (dibs_clients[id])
+			dibs_client_add_dev(dibs_clients[id], dibs);
+	list_add_tail(&dibs->list, &dibs_devs);
+	dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_NEW_NTF);
+	return 0;
+
+err_free_clientid_arr:
+	kfree(dibs->dmb_clientid_arr);
+	/* upstream-style drivers kfree() it themselves when this fails */
+	dibs->dmb_clientid_arr = NULL;
+	return err;
+}
+
+int dibs_dev_add(struct dibs_dev *dibs)
+{
+	int err;
+
+	mutex_lock(&dibs_devs_lock);
+	err = dibs_dev_add_locked(dibs);
+	mutex_unlock(&dibs_devs_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dibs_dev_add);
+
+void dibs_dev_del_locked(struct dibs_dev *dibs)
+{
+	unsigned long flags;
+	u8 id;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (list_empty(&dibs->list))
+		return;
+	dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_DEL_NTF);
+
+	spin_lock_irqsave(&dibs->lock, flags);
+	memset(dibs->subs, 0, sizeof(dibs->subs));
+	spin_unlock_irqrestore(&dibs->lock, flags);
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
+		if (dibs_clients[id] && dibs_clients[id]->ops->del_dev)
+			dibs_clients[id]->ops->del_dev(dibs);
+	list_del_init(&dibs->list);
+	device_del(&dibs->dev);
+
+	spin_lock_irqsave(&dibs->lock, flags);
+	kfree(dibs->dmb_clientid_arr);
+	dibs->dmb_clientid_arr = NULL;
+	spin_unlock_irqrestore(&dibs->lock, flags);
+}
+
+void dibs_dev_del(struct dibs_dev *dibs)
+{
+	mutex_lock(&dibs_devs_lock);
+	dibs_dev_del_locked(dibs);
+	mutex_unlock(&dibs_devs_lock);
+}
+EXPORT_SYMBOL_GPL(dibs_dev_del);
+
+static int __init dibs_init(void)
+{
+	int err;
+
+	dibs_class = dibs_class_create("dibs");
+	if (IS_ERR(dibs_class))
+		return PTR_ERR(dibs_class);
+	dibs_class->dev_groups = dibs_dev_groups;
+	dibs_class->dev_uevent = dibs_dev_uevent;
+
+	/* the family comes first so that the default device is announced */
+	err = dibs_nl_init();
+	if (err)
+		goto err_destroy_class;
+	err = dibs_loopback_init();
+	if (err)
+		goto err_nl_exit;
+	return 0;
+
+err_nl_exit:
+	dibs_nl_exit();
+err_destroy_class:
+	class_destroy(dibs_class);
+	return err;
+}
+
+static void __exit dibs_exit(void)
+{
+	/* no request may reach a device that is being torn down */
+	dibs_nl_exit();
+	dibs_loopback_exit();
+	class_destroy(dibs_class);
+}
+
+module_init(dibs_init);
+module_exit(dibs_exit);

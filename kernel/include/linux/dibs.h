@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Direct Internal Buffer Sharing (dibs): the in-kernel API between dibs
+ * device drivers, the dibs layer and dibs clients.
+ *
+ * This out-of-tree header is source compatible with include/linux/dibs.h of
+ * upstream Linux 6.18: a client or driver written for upstream dibs builds
+ * against it unchanged.  Additions are only ever appended to structures.
+ *
+ * Vocabulary: a dibs fabric connects dibs devices; a device owns DMBs
+ * (direct memory buffers) that exactly one remote device may write into.
+ * Fabrics are named by a 16-bit id, devices by a GID (a UUID) and DMBs by a
+ * 64-bit token that is unique on its fabric.
+ */
+#ifndef _DIBS_H
+#define _DIBS_H
+
+#include <linux/device.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+/*
+ * struct dibs_dmb - a direct memory buffer
+ *
+ * A client offers a DMB on one of its local devices as receive buffer for
+ * one remote sending device.
+ */
+struct dibs_dmb {
+	/* fabric-wide token of the DMB, set by register_dmb() */
+	u64 dmb_tok;
+	/* GID of the only remote device allowed to write into the DMB */
+	uuid_t rgid;
+	/* kernel address of the buffer */
+	void *cpu_addr;
+	/* buffer length in bytes */
+	u32 dmb_len;
+	/* index of the DMB on its device; non-zero on entry asks for it */
+	u32 idx;
+	/* deprecated VLAN tagging, ignored by devices without VLAN support */
+	u32 vlan_valid;
+	u32 vlan_id;
+	/* for the driver's use */
+	dma_addr_t dma_addr;
+};
+
+/* Events a device may report to its clients through handle_event(). */
+enum dibs_event_type {
+	/* concerns a buffer, e.g. a remote DMB was unregistered */
+	DIBS_BUF_EVENT,
+	/* concerns a device, e.g. a remote device was disabled */
+	DIBS_DEV_EVENT,
+	/* sent by a remote client through signal_event() */
+	DIBS_SW_EVENT,
+	DIBS_OTHER_TYPE };
+
+enum dibs_event_subtype {
+	DIBS_BUF_UNREGISTERED,
+	DIBS_DEV_DISABLED,
+	DIBS_DEV_ERR_STATE,
+	DIBS_OTHER_SUBTYPE
+};
+
+struct dibs_event {
+	u32 type;
+	u32 subtype;
+	/* all zeroes when not applicable */
+	uuid_t gid;
+	/* zero when not applicable */
+	u64 buffer_tok;
+	u64 time;
+	/* event specific data, or zero */
+	u64 data;
+};
+
+struct dibs_dev;
+
+/* Clients */
+
+#define MAX_DIBS_CLIENTS	8
+/* dmb_clientid_arr value of a DMB index no client uses */
+#define NO_DIBS_CLIENT		0xff
+
+/*
+ * struct dibs_client_ops - what the dibs layer and drivers call in a client
+ *
+ * @add_dev: a device became available: called for every existing device
+ *	at dibs_register_client() and for every device added later.
+ * @del_dev: a device goes away: called for every device at
+ *	dibs_unregister_client() and whenever a device is removed.  No new
+ *	handler calls start for the device; the client must release
+ *	everything it holds on it (its DMBs above all) before returning.
+ * @handle_irq: a DMB of this client on @dev was signalled; @idx is the DMB
+ *	index, @dmbemask tells which signal bits were set.  Several signals
+ *	may be merged into one call.  Runs in interrupt context.
+ * @handle_event: @dev reports @event.  Runs in interrupt context.
+ */
+struct dibs_client_ops {
+	void (*add_dev)(struct dibs_dev *dev);
+	void (*del_dev)(struct dibs_dev *dev);
+	void (*handle_irq)(struct dibs_dev *dev, unsigned int idx,
+			   u16 dmbemask);
+	void (*handle_event)(struct dibs_dev *dev,
+			     const struct dibs_event *event);
+};
+
+struct dibs_client {
+	/* used in log messages */
+	const char *name;
+	const struct dibs_client_ops *ops;
+	/* slot of the client, assigned by dibs_register_client() */
+	u8 id;
+};
+
+/*
+ * dibs_register_client() - make @client known to the dibs layer
+ *
+ * Calls @client->ops->add_dev() for every existing device.
+ * Return: 0, or -ENOSPC when MAX_DIBS_CLIENTS clients are registered.
+ */
+int dibs_register_client(struct dibs_client *client);
+
+/*
+ * dibs_unregister_client() - remove @client from the dibs layer
+ *
+ * Calls @client->ops->del_dev() for every device.  The client must have
+ * unregistered all its DMBs before.
+ * Return: 0, or -EBUSY when the client still has DMBs registered.
+ */
+int dibs_unregister_client(struct dibs_client *client);
+
+/* Devices */
+
+/*
+ * Fabric id every loopback device reports.  Unlike on other fabrics, two
+ * loopback devices cannot reach each other: a loopback device reaches only
+ * itself (same GID).
+ */
+#define DIBS_LOOPBACK_FABRIC	0xFFFF
+
+/*
+ * struct dibs_dev_ops - what a device offers to clients
+ *
+ * All operations are mandatory except add_vlan_id, del_vlan_id,
+ * signal_event and the three memory-mapped remote DMB operations
+ * (support_mmapped_rdmb, attach_dmb, detach_dmb), which a driver provides
+ * all together or not at all.
+ *
+ * @get_fabric_id: the device's fabric id.  Devices with different fabric
+ *	ids never reach each other; only query_remote_gid() tells for sure
+ *	whether a device is reachable (see DIBS_LOOPBACK_FABRIC).
+ * @query_remote_gid: 0 if the device with GID @rgid is reachable from
+ *	@dev (on VLAN @vid if @vid_valid and VLANs are supported).
+ * @max_dmbs: how many DMBs a device of this kind can hold at once.
+ * @register_dmb: allocate a zeroed buffer of @dmb->dmb_len bytes for
+ *	@client and register it for writes from @dmb->rgid.  On success
+ *	@dmb->dmb_tok, cpu_addr, idx and dma_addr are set.
+ * @unregister_dmb: unregister and free the DMB @dmb->dmb_tok.
+ * @move_data: write @size bytes from @data at @offset into the remote DMB
+ *	@dmb_tok, synchronously.  If @sf is set, the owner of the DMB gets
+ *	handle_irq() with signal bit @idx set.
+ * @add_vlan_id: deprecated; put @dev into VLAN @vlan_id.
+ * @del_vlan_id: deprecated; remove @dev from VLAN @vlan_id.
+ * @signal_event: send a DIBS_SW_EVENT with @event_code and @info to the
+ *	remote device @rgid, immediately if @trigger_irq is non-zero.
+ * @support_mmapped_rdmb: non-zero if the device can map a remote DMB so
+ *	that stores into the mapping land in the DMB without move_data().
+ * @attach_dmb: map the remote DMB @dmb->dmb_tok; sets @dmb->cpu_addr,
+ *	dma_addr, dmb_len and idx.  The mapping lasts until detach_dmb().
+ * @detach_dmb: drop the mapping of the remote DMB @token.
+ *
+ * Operations returning int return 0 or a negative errno.
+ */
+struct dibs_dev_ops {
+	u16 (*get_fabric_id)(struct dibs_dev *dev);
+	int (*query_remote_gid)(struct dibs_dev *dev, const uuid_t *rgid,
+				u32 vid_valid, u32 vid);
+	int (*max_dmbs)(void);
+	int (*register_dmb)(struct dibs_dev *dev, struct dibs_dmb *dmb,
+			    struct dibs_client *client);
+	int (*unregister_dmb)(struct dibs_dev *dev, struct dibs_dmb *dmb);
+	int (*move_data)(struct dibs_dev *dev, u64 dmb_tok, unsigned int idx,
+			 bool sf, unsigned int offset, void *data,
+			 unsigned int size);
+	int (*add_vlan_id)(struct dibs_dev *dev, u64 vlan_id);
+	int (*del_vlan_id)(struct dibs_dev *dev, u64 vlan_id);
+	int (*signal_event)(struct dibs_dev *dev, const uuid_t *rgid,
+			    u32 trigger_irq, u32 event_code, u64 info);
+	int (*support_mmapped_rdmb)(struct dibs_dev *dev);
+	int (*attach_dmb)(struct dibs_dev *dev, struct dibs_dmb *dmb);
+	int (*detach_dmb)(struct dibs_dev *dev, u64 token);
+};
+
+struct dibs_dev {
+	/* entry in the dibs layer's device list */
+	struct list_head list;
+	struct device dev;
+	/* set by the driver before dibs_dev_add(): */
+	const struct dibs_dev_ops *ops;
+	uuid_t gid;
+	void *drv_priv;
+
+	/* one pointer per client, for that client's own use */
+	void *priv[MAX_DIBS_CLIENTS];
+
+	/* protects dmb_clientid_arr and subs */
+	spinlock_t lock;
+	/* client id owning each DMB index, or NO_DIBS_CLIENT */
+	u8 *dmb_clientid_arr;
+	/* clients that receive handle_irq()/handle_event(), by client id */
+	struct dibs_client *subs[MAX_DIBS_CLIENTS];
+
+	/* Additions of this out-of-tree dibs: */
+
+	/* device index, unique while the dibs module stays loaded */
+	u32 index;
+};
+
+static inline void dibs_set_priv(struct dibs_dev *dev,
+				 struct dibs_client *client, void *priv)
+{
+	dev->priv[client->id] = priv;
+}
+
+static inline void *dibs_get_priv(struct dibs_dev *dev,
+				  struct dibs_client *client)
+{
+	return dev->priv[client->id];
+}
+
+/* For drivers */
+
+/*
+ * dibs_dev_alloc() - allocate a device
+ *
+ * Initialises dev and lock.  Once this succeeded, drop the device with
+ * put_device(&dibs->dev), never with kfree().
+ * Return: the device, or NULL when out of memory.
+ */
+struct dibs_dev *dibs_dev_alloc(void);
+
+/*
+ * dibs_dev_add() - register @dibs with the dibs layer and all clients
+ *
+ * ops, gid, drv_priv and the device name (dev_set_name()) must be set.
+ * Return: 0; -EEXIST if another dibs device has the same name; -EINVAL
+ * for a nameless device or incomplete ops; -ENOMEM.
+ */
+int dibs_dev_add(struct dibs_dev *dibs);
+
+/*
+ * dibs_dev_del() - unregister @dibs from all clients and the dibs layer
+ *
+ * Every client's del_dev() has returned when this returns.  The driver
+ * still holds its reference from dibs_dev_alloc().
+ */
+void dibs_dev_del(struct dibs_dev *dibs);
+
+#endif /* _DIBS_H */
