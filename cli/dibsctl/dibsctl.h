@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dibsctl internals, shared by the tool and its host unit tests: the
+ * command tables, argument parsing and the printers.
+ */
+#ifndef DIBSCTL_H
+#define DIBSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include <libdibsctl.h>
+
+#define EXIT_OK		0
+#define EXIT_FAILED	1
+#define EXIT_USAGE	2
+
+enum output_format {
+	OUTPUT_PLAIN,
+	OUTPUT_JSON,
+	OUTPUT_JSON_PRETTY,
+};
+
+struct print_opts {
+	enum output_format format;
+	bool details;
+};
+
+/* State of one dibsctl invocation; nothing of it is global. */
+struct cli {
+	FILE *out;
+	FILE *err;
+	struct print_opts print;
+	const char *batch_file;
+	bool show_help;
+	bool show_version;
+	/* Where the current command came from, for messages in batch mode. */
+	const char *where_file;
+	unsigned int where_line;
+	/* Opened by the first command that talks to the kernel. */
+	struct dibsctl *ctx;
+};
+
+/* Optional values, with whether they were given. */
+struct opt_u32 {
+	bool set;
+	uint32_t value;
+};
+
+struct opt_gid {
+	bool set;
+	uint8_t bytes[DIBSCTL_GID_LEN];
+};
+
+/* Arguments of the dev verbs, filled by their parsers. */
+struct dev_args {
+	const char *dev;
+	const char *name;
+	struct opt_u32 type;
+	struct opt_gid gid;
+	bool force;
+};
+
+struct cmd;
+
+/*
+ * One verb: parse checks the words after it and fills a struct cmd
+ * (returning EXIT_OK or EXIT_USAGE, nothing is run); run carries it out.
+ */
+struct cmd_verb {
+	const char *name;
+	const char *synopsis;
+	int (*parse)(struct cli *cli, const struct cmd_verb *verb, int argc,
+		     char **argv, struct cmd *cmd);
+	int (*run)(struct cli *cli, const struct cmd *cmd);
+};
+
+struct cmd_object {
+	const char *name;
+	const struct cmd_verb *verbs;
+	size_t n_verbs;
+	/* The verb for "dibsctl OBJECT" alone. */
+	const char *default_verb;
+};
+
+struct cmd {
+	const struct cmd_object *object;
+	const struct cmd_verb *verb;
+	struct dev_args dev;
+};
+
+/*
+ * Keyword arguments declared as data: "keyword VALUE", or a bare
+ * "keyword" when parse is NULL (a flag: the bool at offset is set).
+ */
+struct arg_spec {
+	const char *keyword;
+	int (*parse)(struct cli *cli, const char *keyword, const char *value,
+		     void *dest);
+	size_t offset;
+};
+
+/* dibsctl.c */
+int cli_main(struct cli *cli, int argc, char **argv);
+int cli_parse_options(struct cli *cli, int argc, char **argv, int *first);
+int cli_parse_command(struct cli *cli, int argc, char **argv,
+		      struct cmd *cmd);
+int cli_run_command(struct cli *cli, const struct cmd *cmd);
+int cli_run_batch(struct cli *cli, const char *file);
+void cli_init(struct cli *cli, FILE *out, FILE *err);
+void cli_release(struct cli *cli);
+int cli_context(struct cli *cli, struct dibsctl **ctx);
+__attribute__((format(printf, 2, 3)))
+int cli_usage_error(struct cli *cli, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+int cli_op_error(struct cli *cli, int err, const char *what, ...);
+int cli_finish_output(struct cli *cli);
+void cli_print_usage(FILE *out);
+
+/* args.c */
+int parse_keywords(struct cli *cli, const char *where,
+		   const struct arg_spec *specs, size_t n_specs,
+		   int argc, char **argv, void *dest);
+int parse_dev_type(struct cli *cli, const char *keyword, const char *value,
+		   void *dest);
+int parse_new_dev_name(struct cli *cli, const char *keyword,
+		       const char *value, void *dest);
+int parse_gid(struct cli *cli, const char *keyword, const char *value,
+	      void *dest);
+bool dev_name_is_valid(const char *name);
+bool parse_dev_index(const char *text, uint32_t *index);
+
+/* dev.c */
+extern const struct cmd_object dev_object;
+extern const struct cmd_verb dev_shortcut_verbs[];
+extern const size_t dev_shortcut_verbs_count;
+void dev_print_usage(FILE *out);
+
+/* print.c */
+json_object *dev_to_json(const struct dibsctl_dev *dev);
+int print_dev_plain(const struct print_opts *opts, FILE *out,
+		    const struct dibsctl_dev *dev);
+int print_dev_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_dev *const *devs, size_t count);
+int print_dev_object(const struct print_opts *opts, FILE *out,
+		     const struct dibsctl_dev *dev);
+
+#endif /* DIBSCTL_H */

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Netlink transport: one request, all of its replies collected into a
+ * device list, the final ack or error with its extack.  Callers only see
+ * the collected result; no user code runs inside a libnl callback.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "dibs-nl-gen.h"
+#include "libdibsctl-private.h"
+
+int dibsctl_nl_open(struct dibsctl *ctx)
+{
+	struct nl_sock *sock;
+	int one = 1;
+	int err;
+
+	sock = nl_socket_alloc();
+	if (!sock)
+		return -ENOMEM;
+
+	err = genl_connect(sock);
+	if (err < 0) {
+		err = dibsctl_errno_from_nl(err);
+		goto err_free_sock;
+	}
+
+	/*
+	 * Ask for the kernel's error message and offending attribute, and
+	 * spare us the echo of our own request.  Kernels without extended
+	 * acks refuse the option; errors then come without a message.
+	 */
+	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	err = genl_ctrl_resolve(sock, DIBS_FAMILY_NAME);
+	if (err < 0) {
+		err = dibsctl_errno_from_nl(err);
+		goto err_free_sock;
+	}
+
+	dibsctl_close_socket(ctx);
+	ctx->sock = sock;
+	ctx->family = err;
+	return 0;
+
+err_free_sock:
+	nl_socket_free(sock);
+	if (err == -ENOENT)
+		return dibsctl_fail(ctx, err,
+				    "no \"%s\" generic netlink family",
+				    DIBS_FAMILY_NAME);
+	return dibsctl_fail(ctx, err, "cannot open a generic netlink socket");
+}
+
+/* Starts a request message for @cmd; the caller adds attributes. */
+int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
+		       struct nl_msg **msg)
+{
+	struct nl_msg *m;
+	int err;
+
+	if (!ctx->sock) {
+		err = dibsctl_nl_open(ctx);
+		if (err)
+			return err;
+	}
+
+	m = nlmsg_alloc();
+	if (!m)
+		return -ENOMEM;
+	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, ctx->family, 0, flags,
+			 cmd, DIBS_FAMILY_VERSION)) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	*msg = m;
+	return 0;
+}
+
+struct dibsctl_transaction {
+	struct dibsctl *ctx;
+	const struct nlmsghdr *request;
+	struct dibsctl_dev_list *replies;
+	int err;
+	bool done;
+};
+
+static void dibsctl_transaction_fail(struct dibsctl_transaction *t, int err)
+{
+	if (!t->err)
+		t->err = err;
+}
+
+static int dibsctl_on_valid(struct nl_msg *msg, void *arg)
+{
+	struct dibsctl_transaction *t = arg;
+	struct dibsctl_dev *dev;
+	int err;
+
+	/*
+	 * A reply we cannot use is remembered, not returned: reading goes
+	 * on to the end so that the socket stays in step with the kernel.
+	 */
+	if (!t->replies || t->err)
+		return NL_OK;
+
+	err = dibsctl_dev_new_from_nlmsg(nlmsg_hdr(msg), &dev);
+	if (err) {
+		dibsctl_transaction_fail(t, err);
+		if (err == -EBADMSG)
+			dibsctl_fail(t->ctx, err,
+				     "malformed device in the kernel's reply");
+		return NL_OK;
+	}
+	err = dibsctl_dev_list_append(t->replies, dev);
+	dibsctl_dev_unref(dev);
+	if (err)
+		dibsctl_transaction_fail(t, err);
+	return NL_OK;
+}
+
+static int dibsctl_on_ack(struct nl_msg *msg, void *arg)
+{
+	struct dibsctl_transaction *t = arg;
+
+	t->done = true;
+	return NL_STOP;
+}
+
+/* The end of a dump; it carries the dump's error code, if any. */
+static int dibsctl_on_finish(struct nl_msg *msg, void *arg)
+{
+	struct dibsctl_transaction *t = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int dump_err = 0;
+
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(dump_err)))
+		memcpy(&dump_err, NLMSG_DATA(nlh), sizeof(dump_err));
+	if (dump_err < 0) {
+		t->err = dump_err;
+		dibsctl_clear_error(t->ctx);
+		dibsctl_set_extack(t->ctx, nlh, t->request);
+	}
+	t->done = true;
+	return NL_STOP;
+}
+
+static int dibsctl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			    void *arg)
+{
+	struct dibsctl_transaction *t = arg;
+	/* libnl hands us the payload of the NLMSG_ERROR message. */
+	const struct nlmsghdr *nlh =
+		(const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+
+	/* The kernel's verdict outranks a reply we failed to parse. */
+	t->err = e->error < 0 ? e->error : -e->error;
+	dibsctl_clear_error(t->ctx);
+	dibsctl_set_extack(t->ctx, nlh, t->request);
+	t->done = true;
+	return NL_STOP;
+}
+
+/*
+ * Sends @msg (not freed here) and reads until its ack, error or end of
+ * dump.  Every device in a reply is appended to @replies when given.
+ */
+int dibsctl_nl_transact(struct dibsctl *ctx, struct nl_msg *msg,
+			struct dibsctl_dev_list *replies)
+{
+	struct dibsctl_transaction t = {
+		.ctx = ctx,
+		.replies = replies,
+	};
+	struct nl_cb *cb;
+	int err;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dibsctl_on_valid, &t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, dibsctl_on_ack, &t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dibsctl_on_finish, &t);
+	nl_cb_err(cb, NL_CB_CUSTOM, dibsctl_on_error, &t);
+
+	err = nl_send_auto(ctx->sock, msg);
+	if (err < 0) {
+		err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
+				   "cannot send the netlink request");
+		goto out_put_cb;
+	}
+	t.request = nlmsg_hdr(msg);
+
+	while (!t.done) {
+		err = nl_recvmsgs(ctx->sock, cb);
+		if (t.done)
+			break;
+		if (err < 0) {
+			/* Out of step with the kernel: start afresh next time. */
+			dibsctl_close_socket(ctx);
+			err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
+					   "cannot read the kernel's answer");
+			goto out_put_cb;
+		}
+	}
+	err = t.err;
+
+out_put_cb:
+	nl_cb_put(cb);
+	return err;
+}
+
+/* Builds a device from one dev-get/dev-new reply or notification. */
+int dibsctl_dev_new_from_nlmsg(struct nlmsghdr *nlh, struct dibsctl_dev **dev)
+{
+	struct nlattr *tb[DIBS_A_DEV_MAX + 1];
+	struct dibsctl_dev *d;
+	int err;
+
+	err = genlmsg_parse(nlh, 0, tb, DIBS_A_DEV_MAX, dibs_nl_dev_policy);
+	if (err < 0)
+		return -EBADMSG;
+
+	d = dibsctl_dev_alloc();
+	if (!d)
+		return -ENOMEM;
+
+	if (tb[DIBS_A_DEV_INDEX]) {
+		d->index = nla_get_u32(tb[DIBS_A_DEV_INDEX]);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_INDEX);
+	}
+	if (tb[DIBS_A_DEV_NAME]) {
+		const char *name = nla_data(tb[DIBS_A_DEV_NAME]);
+		size_t len = strnlen(name, nla_len(tb[DIBS_A_DEV_NAME]));
+
+		if (len == 0 || len >= sizeof(d->name))
+			goto err_bad_msg;
+		memcpy(d->name, name, len);
+		d->name[len] = '\0';
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_NAME);
+	}
+	if (tb[DIBS_A_DEV_TYPE]) {
+		d->type = nla_get_u32(tb[DIBS_A_DEV_TYPE]);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_TYPE);
+	}
+	if (tb[DIBS_A_DEV_GID]) {
+		if (nla_len(tb[DIBS_A_DEV_GID]) != DIBS_GID_LEN)
+			goto err_bad_msg;
+		memcpy(d->gid, nla_data(tb[DIBS_A_DEV_GID]), DIBS_GID_LEN);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_GID);
+	}
+	if (tb[DIBS_A_DEV_FABRIC_ID]) {
+		d->fabric_id = nla_get_u16(tb[DIBS_A_DEV_FABRIC_ID]);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_FABRIC_ID);
+	}
+	if (tb[DIBS_A_DEV_MAX_DMBS]) {
+		d->max_dmbs = nla_get_u32(tb[DIBS_A_DEV_MAX_DMBS]);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_MAX_DMBS);
+	}
+	if (tb[DIBS_A_DEV_DMBS_IN_USE]) {
+		d->dmbs_in_use = nla_get_u32(tb[DIBS_A_DEV_DMBS_IN_USE]);
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_DMBS_IN_USE);
+	}
+	/* A netlink reply always answers a flag: absent means false. */
+	d->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
+	d->present |= DIBSCTL_HAS(DIBS_A_DEV_MMAPPED_RDMB);
+
+	*dev = d;
+	return 0;
+
+err_bad_msg:
+	dibsctl_dev_unref(d);
+	return -EBADMSG;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdibsctl - manage dibs (Direct Internal Buffer Sharing) devices
+ *
+ * The library talks to the "dibs" generic netlink family.  On kernels
+ * that only have upstream's dibs layer (no netlink family) it reads
+ * /sys/class/dibs instead, read-only.  See libdibsctl(3).
+ */
+#ifndef LIBDIBSCTL_H
+#define LIBDIBSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes of a GID; the text form is a 36-character UUID plus NUL. */
+#define DIBSCTL_GID_LEN		16
+#define DIBSCTL_GID_STR_LEN	37
+/* Longest device name, without the terminating NUL. */
+#define DIBSCTL_DEV_NAME_MAX	15
+
+/* Device types, as in enum dibs_dev_type of <linux/dibs.h>. */
+#define DIBSCTL_DEV_TYPE_OTHER		0
+#define DIBSCTL_DEV_TYPE_LOOPBACK	1
+
+/* Flags for dibsctl_dev_del_by_name() and dibsctl_dev_del_by_index(). */
+#define DIBSCTL_DEL_FORCE	(1U << 0)
+
+/* Where a context reads devices from; see dibsctl_get_source(). */
+enum dibsctl_source {
+	DIBSCTL_SOURCE_NETLINK = 1,
+	DIBSCTL_SOURCE_SYSFS = 2,
+};
+
+struct dibsctl;
+struct dibsctl_dev;
+struct dibsctl_dev_list;
+
+/* Context: owns the netlink socket, remembers the last error. */
+int dibsctl_new(struct dibsctl **ctx);
+struct dibsctl *dibsctl_ref(struct dibsctl *ctx);
+struct dibsctl *dibsctl_unref(struct dibsctl *ctx);
+int dibsctl_get_source(struct dibsctl *ctx);
+const char *dibsctl_get_errmsg(const struct dibsctl *ctx);
+const char *dibsctl_get_err_attr(const struct dibsctl *ctx);
+
+/* Looking devices up. */
+int dibsctl_dev_list_new(struct dibsctl *ctx, struct dibsctl_dev_list **list);
+int dibsctl_dev_new_from_name(struct dibsctl *ctx, const char *name,
+			      struct dibsctl_dev **dev);
+int dibsctl_dev_new_from_index(struct dibsctl *ctx, uint32_t index,
+			       struct dibsctl_dev **dev);
+
+/* Creating and deleting devices (netlink only, needs CAP_NET_ADMIN). */
+int dibsctl_dev_add_loopback(struct dibsctl *ctx, const char *name,
+			     const uint8_t *gid, struct dibsctl_dev **dev);
+int dibsctl_dev_del_by_name(struct dibsctl *ctx, const char *name,
+			    unsigned int flags);
+int dibsctl_dev_del_by_index(struct dibsctl *ctx, uint32_t index,
+			     unsigned int flags);
+
+/* Device lists: iterate with dibsctl_dev_list_foreach(). */
+struct dibsctl_dev_list *dibsctl_dev_list_ref(struct dibsctl_dev_list *list);
+struct dibsctl_dev_list *dibsctl_dev_list_unref(struct dibsctl_dev_list *list);
+size_t dibsctl_dev_list_count(const struct dibsctl_dev_list *list);
+struct dibsctl_dev *dibsctl_dev_list_first(const struct dibsctl_dev_list *list);
+struct dibsctl_dev *dibsctl_dev_list_next(const struct dibsctl_dev_list *list,
+					  const struct dibsctl_dev *dev);
+
+#define dibsctl_dev_list_foreach(dev, list)				\
+	for ((dev) = dibsctl_dev_list_first(list); (dev);		\
+	     (dev) = dibsctl_dev_list_next((list), (dev)))
+
+/*
+ * Devices.  Attribute getters return 0, or -ENODATA when the source did
+ * not report the attribute (the sysfs fallback reports only name, gid
+ * and fabric id).
+ */
+struct dibsctl_dev *dibsctl_dev_ref(struct dibsctl_dev *dev);
+struct dibsctl_dev *dibsctl_dev_unref(struct dibsctl_dev *dev);
+const char *dibsctl_dev_get_name(const struct dibsctl_dev *dev);
+int dibsctl_dev_get_index(const struct dibsctl_dev *dev, uint32_t *index);
+int dibsctl_dev_get_type(const struct dibsctl_dev *dev, uint32_t *type);
+int dibsctl_dev_get_gid(const struct dibsctl_dev *dev,
+			uint8_t gid[DIBSCTL_GID_LEN]);
+int dibsctl_dev_get_fabric_id(const struct dibsctl_dev *dev,
+			      uint16_t *fabric_id);
+int dibsctl_dev_get_max_dmbs(const struct dibsctl_dev *dev,
+			     uint32_t *max_dmbs);
+int dibsctl_dev_get_dmbs_in_use(const struct dibsctl_dev *dev,
+				uint32_t *dmbs_in_use);
+int dibsctl_dev_get_mmapped_rdmb(const struct dibsctl_dev *dev,
+				 bool *mmapped_rdmb);
+
+/* Helpers for the text forms used by dibsctl and sysfs. */
+const char *dibsctl_dev_type_name(uint32_t type);
+int dibsctl_gid_parse(const char *str, uint8_t gid[DIBSCTL_GID_LEN]);
+int dibsctl_gid_format(const uint8_t gid[DIBSCTL_GID_LEN], char *buf,
+		       size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBDIBSCTL_H */

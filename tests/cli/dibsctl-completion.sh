@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The bash completion of dibsctl, in a real bash with bash-completion
+# loaded: objects, verbs, options, keywords, and device names read live
+# from the module (through netlink and through the sysfs fallback).
+# Run alone: DIBS_BUILD_DIR=BUILD tools/dibs-vm -- tests/cli/dibsctl-completion.sh
+# shellcheck disable=SC2317 # test functions run through ktap_test
+# shellcheck source=tests/lib/ktap.sh
+. "$(dirname "$0")/../lib/ktap.sh"
+# shellcheck source=tests/cli/common.sh
+. "$(dirname "$0")/common.sh"
+
+cli_require
+
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+[ -r "$BASH_COMPLETION" ] || ktap_skip_all "bash-completion is not installed"
+# shellcheck disable=SC1090,SC1091
+. "$BASH_COMPLETION"
+# shellcheck source=bash-completion/dibsctl
+. "$TOP/bash-completion/dibsctl"
+
+# What bash offers for "dibsctl WORD..." with the cursor at the end of
+# the last WORD ('' for a new word): sorted, on one line.
+complete_dibsctl() { # WORD...
+	local COMP_WORDS=("$DIBSCTL" "$@") COMP_CWORD=$#
+	local COMP_LINE COMP_POINT
+	COMP_LINE="${COMP_WORDS[*]}"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_dibsctl "$DIBSCTL" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | paste -sd ' '
+}
+
+expect_completion() { # EXPECTED WORD...
+	local expected=$1
+	shift
+	expect_eq "dibsctl $*<TAB> offers '$expected'" "$expected" "$(complete_dibsctl "$@")"
+}
+
+expect_eq "completion is registered for dibsctl" "complete -F _dibsctl dibsctl" \
+	"$(complete -p dibsctl 2>&1)"
+
+expect_completion "add del dev help show" ''
+expect_completion "add del dev help show" -j -d ''
+expect_completion "del dev" d
+expect_completion "--batch --details --help --json --pretty --version -V -b -d -h -j -p" -
+expect_completion "--json" --js
+expect_completion "add del help show" dev ''
+expect_completion "show" dev s
+expect_completion "loopback" add ''
+expect_completion "gid name" add loopback ''
+expect_completion "gid" add loopback name lc1 ''
+expect_completion "" add loopback name ''
+expect_completion "gid name type" dev add ''
+expect_completion "loopback" dev add type ''
+expect_completion "gid name" dev add type loopback ''
+expect_completion "" help ''
+expect_completion "" -V ''
+expect_completion "" -j -b cmds.batch ''
+
+test_batch_file() {
+	local dir got
+	dir=$(mktemp -d)
+	: >"$dir/cmds.batch"
+	got=$(cd "$dir" && complete_dibsctl -b cm)
+	rm -rf "$dir"
+	check_eq "cmds.batch" "$got" "dibsctl -b cm"
+}
+ktap_test "-b completes file names" test_batch_file
+
+# Device names come from the module, now.
+test_live_names() {
+	"$DIBSCTL" add loopback name foo >/dev/null || return
+	ktap_cleanup "$DIBSCTL" del foo
+	check_eq "$(sysfs_names | paste -sd ' ')" "$(complete_dibsctl show '')" \
+		"dibsctl show <TAB>" || return
+	check_eq "foo" "$(complete_dibsctl show f)" "dibsctl show f<TAB>" || return
+	check_eq "foo" "$(complete_dibsctl dev show f)" "dibsctl dev show f<TAB>" || return
+	check_eq "foo" "$(complete_dibsctl -j del f)" "dibsctl -j del f<TAB>" || return
+	check_eq "force" "$(complete_dibsctl del foo '')" "dibsctl del foo <TAB>" || return
+	check_eq "" "$(complete_dibsctl show foo '')" "dibsctl show foo <TAB>"
+}
+ktap_test "device names are read live after add loopback name foo" test_live_names
+
+test_deleted_name_gone() {
+	"$DIBSCTL" add loopback name gone1 >/dev/null || return
+	check_eq "gone1" "$(complete_dibsctl del go)" "before del" || return
+	"$DIBSCTL" del gone1 || return
+	check_eq "" "$(complete_dibsctl del go)" "after del"
+}
+ktap_test "a deleted device is no longer offered" test_deleted_name_gone
+
+test_sysfs_names() {
+	local got
+	got=$(DIBSCTL_SYSFS=1 complete_dibsctl show '')
+	check_eq "$(sysfs_names | paste -sd ' ')" "$got" \
+		"DIBSCTL_SYSFS=1 dibsctl show <TAB>"
+}
+ktap_test "device names from the sysfs fallback's output" test_sysfs_names
+
+ktap_finish

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The man pages render cleanly and document what exists.
+
+usage: docs-test.py SOURCE_ROOT
+
+libdibsctl.3 and dibsctl.8 render without groff warnings;
+libdibsctl.3 names every function of libdibsctl.sym; dibsctl.8 names
+every option, verb and keyword of dibsctl, every key of the JSON Schema
+and the exit statuses 0, 1 and 2.  Prints TAP.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+from tap import Tap
+
+OPTIONS = ["-j", "--json", "-p", "--pretty", "-d", "--details", "-b",
+           "--batch", "-V", "--version", "-h", "--help"]
+WORDS = ["dev", "show", "add", "del", "help", "loopback", "type", "name",
+         "gid", "force", "DIBSCTL_SYSFS", "/sys/class/dibs",
+         "dibsctl-dev.schema.json"]
+
+
+def render(page):
+    """The page as plain text on one long line per paragraph."""
+    out = subprocess.run(["groff", "-man", "-Tutf8", "-rLL=250n", "-P-cbou",
+                          page], check=True, capture_output=True).stdout
+    return out.decode("utf-8")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    top = sys.argv[1]
+    man3 = os.path.join(top, "docs/libdibsctl.3")
+    man8 = os.path.join(top, "docs/dibsctl.8")
+    sym = os.path.join(top, "lib/libdibsctl/libdibsctl.sym")
+    schema = os.path.join(top, "docs/dibsctl-dev.schema.json")
+    tap = Tap()
+
+    for page in (man3, man8):
+        run = subprocess.run(["groff", "-man", "-ww", "-z", "-t", page],
+                             capture_output=True, text=True)
+        tap.check(run.returncode == 0 and not run.stderr,
+                  f"{os.path.basename(page)} renders without groff warnings",
+                  run.stderr)
+
+    text3 = render(man3)
+    with open(sym, encoding="utf-8") as f:
+        symbols = re.findall(r"^\s*(dibsctl_\w+);", f.read(), flags=re.M)
+    missing = [s for s in symbols if not re.search(rf"\b{s}\b", text3)]
+    tap.check(symbols and not missing,
+              "libdibsctl.3 documents every exported function",
+              "missing: " + " ".join(missing) if symbols else f"none in {sym}")
+
+    text8 = render(man8)
+    missing = [w for w in OPTIONS + WORDS
+               if not re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text8)]
+    tap.check(not missing, "dibsctl.8 documents every option, verb and keyword",
+              "missing: " + " ".join(missing))
+
+    with open(schema, encoding="utf-8") as f:
+        keys = list(json.load(f)["$defs"]["dev"]["properties"])
+    missing = [k for k in keys if not re.search(rf"\b{k}\b", text8)]
+    tap.check(keys and not missing, "dibsctl.8 documents every JSON key",
+              "missing: " + " ".join(missing))
+
+    section = re.search(r"^EXIT STATUS\n(.*?)^\S", text8, flags=re.M | re.S)
+    body = section.group(1) if section else ""
+    missing = [c for c in "012" if not re.search(rf"^\s+{c}\s", body, flags=re.M)]
+    tap.check(section and not missing, "dibsctl.8 describes exit statuses 0, 1 and 2",
+              "no EXIT STATUS section" if not section else f"missing: {missing}")
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

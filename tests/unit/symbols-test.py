@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The shared library exports exactly what its version script lists.
+
+usage: symbols-test.py LIBDIBSCTL_SO LIBDIBSCTL_SYM LIBDIBSCTL_H
+
+Checks, from nm -D and objdump -p: every symbol of libdibsctl.sym is
+exported at the version node that lists it, nothing else is exported
+(with or without a version), every exported symbol is declared in the
+public header, and the soname is libdibsctl.so.1.  Prints TAP.
+"""
+
+import re
+import subprocess
+import sys
+
+from tap import Tap
+
+
+def read_version_script(path):
+    """{symbol: node} from a GNU ld version script."""
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    symbols = {}
+    for node, body in re.findall(r"(\w+)\s*\{(.*?)\}", text, flags=re.S):
+        body = re.sub(r"\blocal:.*", "", body, flags=re.S)
+        for name in re.findall(r"\b([A-Za-z_]\w*)\s*;", body):
+            symbols[name] = node
+    return symbols
+
+
+def read_dynamic_symbols(path):
+    """[(name, node or None, nm type)] of the library's defined symbols."""
+    out = subprocess.run(["nm", "-D", "--defined-only", path], check=True,
+                         capture_output=True, text=True).stdout
+    result = []
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) != 3:
+            continue
+        kind, full = fields[1], fields[2]
+        name, _, node = full.partition("@")
+        result.append((name, node.lstrip("@") or None, kind))
+    return result
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    lib, sym, header = sys.argv[1:]
+    tap = Tap()
+
+    expected = read_version_script(sym)
+    nodes = set(expected.values())
+    tap.check(bool(expected), "libdibsctl.sym lists symbols", sym)
+
+    exported = {}
+    unversioned = []
+    for name, node, kind in read_dynamic_symbols(lib):
+        if node:
+            exported[name] = node
+        elif not (kind == "A" and name in nodes):
+            # The version nodes themselves are the only allowed ones.
+            unversioned.append(f"{kind} {name}")
+
+    missing = [f"{n} (wanted at {v}, got {exported.get(n)})"
+               for n, v in sorted(expected.items()) if exported.get(n) != v]
+    tap.check(not missing, "every symbol of libdibsctl.sym is exported at its node",
+              "\n".join(missing))
+    extra = [f"{n}@{v}" for n, v in sorted(exported.items()) if n not in expected]
+    tap.check(not extra, "nothing is exported beyond libdibsctl.sym",
+              "\n".join(extra))
+    tap.check(not unversioned, "every exported symbol carries a version",
+              "\n".join(unversioned))
+
+    with open(header, encoding="utf-8") as f:
+        declared = set(re.findall(r"\b(dibsctl_\w+)\s*\(", f.read()))
+    undeclared = sorted(n for n in exported if n not in declared)
+    tap.check(not undeclared, "every exported symbol is declared in libdibsctl.h",
+              "\n".join(undeclared))
+
+    out = subprocess.run(["objdump", "-p", lib], check=True,
+                         capture_output=True, text=True).stdout
+    soname = re.search(r"^\s*SONAME\s+(\S+)", out, flags=re.M)
+    soname = soname.group(1) if soname else None
+    tap.check(soname == "libdibsctl.so.1", "soname is libdibsctl.so.1",
+              f"got {soname}")
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
