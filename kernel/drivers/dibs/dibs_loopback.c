@@ -33,6 +33,8 @@ MODULE_PARM_DESC(default_loopback,
 struct dibs_lo_dmb {
 	struct hlist_node token_node;
 	u64 token;
+	/* the only device allowed to write into the DMB */
+	uuid_t rgid;
 	void *cpu_addr;
 	u32 len;
 	u32 idx;
@@ -109,8 +111,12 @@ static void *dibs_lo_alloc_buf(u32 len)
 {
 	struct page *page;
 
-	/* a client falls back to another transport: no retries, no warning */
-	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+	/*
+	 * A client falls back to another transport: no retries, no warning.
+	 * The memory is charged to the registering task's memory cgroup, so
+	 * that /dev/dibs users pay for their DMBs.
+	 */
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
 			   __GFP_NORETRY, get_order(len));
 	return page ? page_address(page) : NULL;
 }
@@ -182,6 +188,7 @@ static int dibs_lo_register_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb,
 	if (!lo_dmb)
 		return -ENOMEM;
 	lo_dmb->len = dmb->dmb_len;
+	uuid_copy(&lo_dmb->rgid, &dmb->rgid);
 	lo_dmb->client_id = client->id;
 	lo_dmb->cpu_addr = dibs_lo_alloc_buf(lo_dmb->len);
 	if (!lo_dmb->cpu_addr) {
@@ -245,6 +252,10 @@ static int dibs_lo_move_data(struct dibs_dev *dibs, u64 dmb_tok,
 		spin_unlock_bh(&ldev->lock);
 		return -EINVAL;
 	}
+	if (!uuid_equal(&lo_dmb->rgid, &dibs->gid)) {
+		spin_unlock_bh(&ldev->lock);
+		return -EACCES;
+	}
 	memcpy(lo_dmb->cpu_addr + offset, data, size);
 	dmb_idx = lo_dmb->idx;
 	spin_unlock_bh(&ldev->lock);
@@ -259,6 +270,32 @@ static int dibs_lo_move_data(struct dibs_dev *dibs, u64 dmb_tok,
 	/* the signal mask counts bits from 0x1000 downwards, as ISM does */
 	if (owner && owner->ops->handle_irq)
 		owner->ops->handle_irq(dibs, dmb_idx, ror16(0x1000, idx));
+	spin_unlock_irqrestore(&dibs->lock, flags);
+	return 0;
+}
+
+/* a loopback device reaches only itself: the event goes to its clients */
+static int dibs_lo_signal_event(struct dibs_dev *dibs, const uuid_t *rgid,
+				u32 trigger_irq, u32 event_code, u64 info)
+{
+	struct dibs_event event = {
+		.type = DIBS_SW_EVENT,
+		.subtype = event_code,
+		.data = info,
+	};
+	struct dibs_client *client;
+	unsigned long flags;
+	u8 id;
+
+	if (!uuid_equal(rgid, &dibs->gid))
+		return -ENETUNREACH;
+	uuid_copy(&event.gid, &dibs->gid);
+	spin_lock_irqsave(&dibs->lock, flags);
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++) {
+		client = dibs->subs[id];
+		if (client && client->ops->handle_event)
+			client->ops->handle_event(dibs, &event);
+	}
 	spin_unlock_irqrestore(&dibs->lock, flags);
 	return 0;
 }
@@ -283,6 +320,11 @@ static int dibs_lo_attach_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb)
 	if (!lo_dmb || !lo_dmb->registered) {
 		spin_unlock_bh(&ldev->lock);
 		return -EINVAL;
+	}
+	/* this device writes through the mapping: it must be the writer */
+	if (!uuid_equal(&lo_dmb->rgid, &dibs->gid)) {
+		spin_unlock_bh(&ldev->lock);
+		return -EACCES;
 	}
 	lo_dmb->attach_count++;
 	dmb->cpu_addr = lo_dmb->cpu_addr;
@@ -321,6 +363,7 @@ static const struct dibs_dev_ops dibs_lo_ops = {
 	.register_dmb = dibs_lo_register_dmb,
 	.unregister_dmb = dibs_lo_unregister_dmb,
 	.move_data = dibs_lo_move_data,
+	.signal_event = dibs_lo_signal_event,
 	.support_mmapped_rdmb = dibs_lo_support_mmapped_rdmb,
 	.attach_dmb = dibs_lo_attach_dmb,
 	.detach_dmb = dibs_lo_detach_dmb,
