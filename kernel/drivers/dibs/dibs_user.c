@@ -820,12 +820,30 @@ out_unlock:
 	return err;
 }
 
+/* drops the DMB (@attached: the remote one) this file holds under @token */
+static int dibs_user_drop_buf(struct dibs_user_file *ufile, u64 token,
+			      bool attached)
+{
+	struct dibs_user_buf *buf;
+	int err;
+
+	err = dibs_user_lock(ufile, true);
+	if (err)
+		return err;
+	buf = dibs_user_find_buf(ufile, token, attached);
+	if (buf)
+		dibs_user_buf_release(ufile, buf);
+	else
+		err = -ENOENT;
+	up_write(&ufile->sem);
+	return err;
+}
+
 static int dibs_user_ioc_unregister(struct dibs_user_file *ufile,
 				    void __user *uarg)
 {
 	struct dibs_user_dmb_unregister arg;
-	struct dibs_user_buf *buf;
-	int usize, err;
+	int usize;
 
 	usize = dibs_user_get_arg(&arg, sizeof(arg),
 				  DIBS_USER_DMB_UNREGISTER_SIZE_VER1, uarg);
@@ -833,16 +851,7 @@ static int dibs_user_ioc_unregister(struct dibs_user_file *ufile,
 		return usize;
 	if (arg.reserved)
 		return -EINVAL;
-	err = dibs_user_lock(ufile, true);
-	if (err)
-		return err;
-	buf = dibs_user_find_buf(ufile, arg.token, false);
-	if (buf)
-		dibs_user_buf_release(ufile, buf);
-	else
-		err = -ENOENT;
-	up_write(&ufile->sem);
-	return err;
+	return dibs_user_drop_buf(ufile, arg.token, false);
 }
 
 /* the copy path where the device can map the remote DMB: no bounce */
@@ -988,8 +997,7 @@ static int dibs_user_ioc_detach(struct dibs_user_file *ufile,
 				void __user *uarg)
 {
 	struct dibs_user_detach arg;
-	struct dibs_user_buf *buf;
-	int usize, err;
+	int usize;
 
 	usize = dibs_user_get_arg(&arg, sizeof(arg),
 				  DIBS_USER_DETACH_SIZE_VER1, uarg);
@@ -997,16 +1005,7 @@ static int dibs_user_ioc_detach(struct dibs_user_file *ufile,
 		return usize;
 	if (arg.reserved)
 		return -EINVAL;
-	err = dibs_user_lock(ufile, true);
-	if (err)
-		return err;
-	buf = dibs_user_find_buf(ufile, arg.token, true);
-	if (buf)
-		dibs_user_buf_release(ufile, buf);
-	else
-		err = -ENOENT;
-	up_write(&ufile->sem);
-	return err;
+	return dibs_user_drop_buf(ufile, arg.token, true);
 }
 
 static int dibs_user_ioc_signal_event(struct dibs_user_file *ufile,
