@@ -123,7 +123,7 @@ ktap_test "a dibs.ko that fails to load stops the run (125, console on stderr)" 
 test_help() {
 	check_status 0 "$dibs_vm" --help || return
 	local option
-	for option in --kernel --modules --timeout --out DIBS_VM_OUT; do
+	for option in --kernel --debug --modules --timeout --out DIBS_VM_OUT 123; do
 		check_match "$option" "$KTAP_STDOUT" "--help output" || return
 	done
 }
@@ -132,9 +132,13 @@ ktap_test "--help documents the options and exits 0" test_help
 test_bad_usage() {
 	check_status 125 "$dibs_vm" --no-such-option -- true || return
 	check_status 125 "$dibs_vm" --timeout soon -- true || return
-	check_status 125 "$dibs_vm" --modules "$DIBS_MODULES"
+	check_status 125 "$dibs_vm" --modules "$DIBS_MODULES" || return
+	# --debug boots its own kernel; checked before anything is built.
+	check_status 125 "$dibs_vm" --debug --kernel /boot/vmlinuz -- true || return
+	check_match "leave out --kernel" "$KTAP_STDERR" "stderr of --debug --kernel"
 }
-ktap_test "unknown options, bad --timeout and a missing COMMAND exit 125" test_bad_usage
+ktap_test "bad usage exits 125: unknown option, bad --timeout, no COMMAND, --debug with --kernel" \
+	test_bad_usage
 
 # ------------------------------------------- tests/run-vm-suites' reporting
 
