@@ -17,6 +17,7 @@ const struct nla_policy dibs_nl_dev_policy[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = { .type = NLA_U32 },
 	[DIBS_A_DEV_MMAPPED_RDMB] = { .type = NLA_FLAG },
 	[DIBS_A_DEV_FORCE] = { .type = NLA_FLAG },
+	[DIBS_A_DEV_BOUND_CLIENT] = { .type = NLA_NESTED },
 };
 
 const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1] = {
@@ -29,6 +30,141 @@ const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = "dmbs-in-use",
 	[DIBS_A_DEV_MMAPPED_RDMB] = "mmapped-rdmb",
 	[DIBS_A_DEV_FORCE] = "force",
+	[DIBS_A_DEV_BOUND_CLIENT] = "bound-client",
+};
+
+const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1] = {
+	[DIBS_A_CLIENT_ID] = { .type = NLA_U32 },
+	[DIBS_A_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
+	[DIBS_A_CLIENT_DMBS] = { .type = NLA_U32 },
+	[DIBS_A_CLIENT_BOUND_DEV] = { .type = NLA_NESTED },
+	[DIBS_A_CLIENT_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_CLIENT_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_CLIENT_FORCE] = { .type = NLA_FLAG },
+};
+
+const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1] = {
+	[DIBS_A_CLIENT_ID] = "id",
+	[DIBS_A_CLIENT_NAME] = "name",
+	[DIBS_A_CLIENT_DMBS] = "dmbs",
+	[DIBS_A_CLIENT_BOUND_DEV] = "bound-dev",
+	[DIBS_A_CLIENT_DEV_INDEX] = "dev-index",
+	[DIBS_A_CLIENT_DEV_NAME] = "dev-name",
+	[DIBS_A_CLIENT_FORCE] = "force",
+};
+
+const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1] = {
+	[DIBS_A_DMB_PAD] = { .type = NLA_UNSPEC },
+	[DIBS_A_DMB_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_DMB_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_DMB_CLIENT_ID] = { .type = NLA_U32 },
+	[DIBS_A_DMB_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
+	[DIBS_A_DMB_TOKEN] = { .type = NLA_U64 },
+	[DIBS_A_DMB_IDX] = { .type = NLA_U32 },
+	[DIBS_A_DMB_LEN] = { .type = NLA_U32 },
+	[DIBS_A_DMB_RGID] = { .type = NLA_UNSPEC, .minlen = 16, .maxlen = 16 },
+	[DIBS_A_DMB_VLAN_ID] = { .type = NLA_U16 },
+	[DIBS_A_DMB_ATTACHED] = { .type = NLA_FLAG },
+	[DIBS_A_DMB_BYTES] = { .type = NLA_U64 },
+	[DIBS_A_DMB_MOVES] = { .type = NLA_U64 },
+	[DIBS_A_DMB_SIGNALS] = { .type = NLA_U64 },
+};
+
+const char *const dibs_nl_dmb_attr_name[DIBS_A_DMB_MAX + 1] = {
+	[DIBS_A_DMB_PAD] = "pad",
+	[DIBS_A_DMB_DEV_INDEX] = "dev-index",
+	[DIBS_A_DMB_DEV_NAME] = "dev-name",
+	[DIBS_A_DMB_CLIENT_ID] = "client-id",
+	[DIBS_A_DMB_CLIENT_NAME] = "client-name",
+	[DIBS_A_DMB_TOKEN] = "token",
+	[DIBS_A_DMB_IDX] = "idx",
+	[DIBS_A_DMB_LEN] = "len",
+	[DIBS_A_DMB_RGID] = "rgid",
+	[DIBS_A_DMB_VLAN_ID] = "vlan-id",
+	[DIBS_A_DMB_ATTACHED] = "attached",
+	[DIBS_A_DMB_BYTES] = "bytes",
+	[DIBS_A_DMB_MOVES] = "moves",
+	[DIBS_A_DMB_SIGNALS] = "signals",
+};
+
+const struct nla_policy dibs_nl_gid_policy[DIBS_A_GID_MAX + 1] = {
+	[DIBS_A_GID_GID] = { .type = NLA_UNSPEC, .minlen = 16, .maxlen = 16 },
+	[DIBS_A_GID_ROLE] = { .type = NLA_U32 },
+	[DIBS_A_GID_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_GID_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_GID_FABRIC_ID] = { .type = NLA_U16 },
+	[DIBS_A_GID_DMBS] = { .type = NLA_U32 },
+	[DIBS_A_GID_VLAN_ID] = { .type = NLA_U16 },
+	[DIBS_A_GID_REACHABLE] = { .type = NLA_U8 },
+};
+
+const char *const dibs_nl_gid_attr_name[DIBS_A_GID_MAX + 1] = {
+	[DIBS_A_GID_GID] = "gid",
+	[DIBS_A_GID_ROLE] = "role",
+	[DIBS_A_GID_DEV_INDEX] = "dev-index",
+	[DIBS_A_GID_DEV_NAME] = "dev-name",
+	[DIBS_A_GID_FABRIC_ID] = "fabric-id",
+	[DIBS_A_GID_DMBS] = "dmbs",
+	[DIBS_A_GID_VLAN_ID] = "vlan-id",
+	[DIBS_A_GID_REACHABLE] = "reachable",
+};
+
+const struct nla_policy dibs_nl_vlan_policy[DIBS_A_VLAN_MAX + 1] = {
+	[DIBS_A_VLAN_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_VLAN_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_VLAN_ID] = { .type = NLA_U16 },
+	[DIBS_A_VLAN_CLIENT_ID] = { .type = NLA_U32 },
+	[DIBS_A_VLAN_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
+	[DIBS_A_VLAN_REFS] = { .type = NLA_U32 },
+};
+
+const char *const dibs_nl_vlan_attr_name[DIBS_A_VLAN_MAX + 1] = {
+	[DIBS_A_VLAN_DEV_INDEX] = "dev-index",
+	[DIBS_A_VLAN_DEV_NAME] = "dev-name",
+	[DIBS_A_VLAN_ID] = "id",
+	[DIBS_A_VLAN_CLIENT_ID] = "client-id",
+	[DIBS_A_VLAN_CLIENT_NAME] = "client-name",
+	[DIBS_A_VLAN_REFS] = "refs",
+};
+
+const struct nla_policy dibs_nl_stats_policy[DIBS_A_STATS_MAX + 1] = {
+	[DIBS_A_STATS_PAD] = { .type = NLA_UNSPEC },
+	[DIBS_A_STATS_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_STATS_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_STATS_CLIENT_ID] = { .type = NLA_U32 },
+	[DIBS_A_STATS_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
+	[DIBS_A_STATS_DMBS_IN_USE] = { .type = NLA_U32 },
+	[DIBS_A_STATS_DMBS_MAX_IN_USE] = { .type = NLA_U32 },
+	[DIBS_A_STATS_DMB_REGISTRATIONS] = { .type = NLA_U64 },
+	[DIBS_A_STATS_DMB_UNREGISTRATIONS] = { .type = NLA_U64 },
+	[DIBS_A_STATS_DMB_FAIL_NOSPC] = { .type = NLA_U64 },
+	[DIBS_A_STATS_DMB_FAIL_NOMEM] = { .type = NLA_U64 },
+	[DIBS_A_STATS_DMB_FAIL_OTHER] = { .type = NLA_U64 },
+	[DIBS_A_STATS_MOVES] = { .type = NLA_U64 },
+	[DIBS_A_STATS_MOVE_BYTES] = { .type = NLA_U64 },
+	[DIBS_A_STATS_MOVE_ERRORS] = { .type = NLA_U64 },
+	[DIBS_A_STATS_SIGNALS] = { .type = NLA_U64 },
+	[DIBS_A_STATS_EVENTS] = { .type = NLA_U64 },
+};
+
+const char *const dibs_nl_stats_attr_name[DIBS_A_STATS_MAX + 1] = {
+	[DIBS_A_STATS_PAD] = "pad",
+	[DIBS_A_STATS_DEV_INDEX] = "dev-index",
+	[DIBS_A_STATS_DEV_NAME] = "dev-name",
+	[DIBS_A_STATS_CLIENT_ID] = "client-id",
+	[DIBS_A_STATS_CLIENT_NAME] = "client-name",
+	[DIBS_A_STATS_DMBS_IN_USE] = "dmbs-in-use",
+	[DIBS_A_STATS_DMBS_MAX_IN_USE] = "dmbs-max-in-use",
+	[DIBS_A_STATS_DMB_REGISTRATIONS] = "dmb-registrations",
+	[DIBS_A_STATS_DMB_UNREGISTRATIONS] = "dmb-unregistrations",
+	[DIBS_A_STATS_DMB_FAIL_NOSPC] = "dmb-fail-nospc",
+	[DIBS_A_STATS_DMB_FAIL_NOMEM] = "dmb-fail-nomem",
+	[DIBS_A_STATS_DMB_FAIL_OTHER] = "dmb-fail-other",
+	[DIBS_A_STATS_MOVES] = "moves",
+	[DIBS_A_STATS_MOVE_BYTES] = "move-bytes",
+	[DIBS_A_STATS_MOVE_ERRORS] = "move-errors",
+	[DIBS_A_STATS_SIGNALS] = "signals",
+	[DIBS_A_STATS_EVENTS] = "events",
 };
 
 const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1] = {
@@ -37,9 +173,29 @@ const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1] = {
 	[DIBS_CMD_DEV_DEL] = "dev-del",
 	[DIBS_CMD_DEV_NEW_NTF] = "dev-new-ntf",
 	[DIBS_CMD_DEV_DEL_NTF] = "dev-del-ntf",
+	[DIBS_CMD_CLIENT_GET] = "client-get",
+	[DIBS_CMD_CLIENT_BIND] = "client-bind",
+	[DIBS_CMD_CLIENT_UNBIND] = "client-unbind",
+	[DIBS_CMD_CLIENT_NEW_NTF] = "client-new-ntf",
+	[DIBS_CMD_CLIENT_DEL_NTF] = "client-del-ntf",
+	[DIBS_CMD_CLIENT_BIND_NTF] = "client-bind-ntf",
+	[DIBS_CMD_CLIENT_UNBIND_NTF] = "client-unbind-ntf",
+	[DIBS_CMD_DMB_GET] = "dmb-get",
+	[DIBS_CMD_DMB_NEW_NTF] = "dmb-new-ntf",
+	[DIBS_CMD_DMB_DEL_NTF] = "dmb-del-ntf",
+	[DIBS_CMD_GID_GET] = "gid-get",
+	[DIBS_CMD_GID_CHECK] = "gid-check",
+	[DIBS_CMD_VLAN_GET] = "vlan-get",
+	[DIBS_CMD_STATS_GET] = "stats-get",
+	[DIBS_CMD_STATS_RESET] = "stats-reset",
 };
 
 const char *const dibs_nl_dev_type_name[DIBS_DEV_TYPE_MAX + 1] = {
 	[DIBS_DEV_TYPE_OTHER] = "other",
 	[DIBS_DEV_TYPE_LOOPBACK] = "loopback",
+};
+
+const char *const dibs_nl_gid_role_name[DIBS_GID_ROLE_MAX + 1] = {
+	[DIBS_GID_ROLE_LOCAL] = "local",
+	[DIBS_GID_ROLE_PEER] = "peer",
 };

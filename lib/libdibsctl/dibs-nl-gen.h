@@ -13,7 +13,18 @@
 
 extern const struct nla_policy dibs_nl_dev_policy[DIBS_A_DEV_MAX + 1];
 extern const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1];
+extern const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1];
+extern const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1];
+extern const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1];
+extern const char *const dibs_nl_dmb_attr_name[DIBS_A_DMB_MAX + 1];
+extern const struct nla_policy dibs_nl_gid_policy[DIBS_A_GID_MAX + 1];
+extern const char *const dibs_nl_gid_attr_name[DIBS_A_GID_MAX + 1];
+extern const struct nla_policy dibs_nl_vlan_policy[DIBS_A_VLAN_MAX + 1];
+extern const char *const dibs_nl_vlan_attr_name[DIBS_A_VLAN_MAX + 1];
+extern const struct nla_policy dibs_nl_stats_policy[DIBS_A_STATS_MAX + 1];
+extern const char *const dibs_nl_stats_attr_name[DIBS_A_STATS_MAX + 1];
 extern const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1];
 extern const char *const dibs_nl_dev_type_name[DIBS_DEV_TYPE_MAX + 1];
+extern const char *const dibs_nl_gid_role_name[DIBS_GID_ROLE_MAX + 1];
 
 #endif /* DIBS_NL_GEN_H */

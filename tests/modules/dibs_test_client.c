@@ -5,20 +5,39 @@
  * the add_dev()/del_dev() calls it gets.
  *
  * debugfs, under /sys/kernel/debug/dibs_test_client/:
- *   ctl     write "register DEV COUNT LEN" to register COUNT DMBs of LEN
- *           bytes on device DEV (all or none), "unregister DEV" to free
- *           the DMBs held on DEV.
+ *   ctl     write one command; a failed command fails the write() with
+ *           its -errno.  DEV must be a device the client is bound to.
+ *             register DEV COUNT LEN   register COUNT DMBs of LEN bytes on
+ *                                      DEV (all or none)
+ *             unregister DEV           free the DMBs held on DEV
+ *             vlan-add DEV VID         dibs_add_vlan_id() as this client
+ *             vlan-del DEV VID         dibs_del_vlan_id() as this client
+ *             vlan-add-op DEV VID      dibs->ops->add_vlan_id(), which
+ *                                      names no client
+ *             vlan-del-op DEV VID      dibs->ops->del_vlan_id()
+ *             move DEV IDX OFFSET LEN [signal]
+ *                                      move_data() of LEN bytes (0x00,
+ *                                      0x01, ... 0xff, 0x00, ...) at
+ *                                      OFFSET into the client's own DMB
+ *                                      with index IDX on DEV, signalling
+ *                                      it with "signal"
  *   status  one line per device seen since load, in order of first sight:
  *             device NAME index N present 0|1 add_dev N del_dev N dmbs N
- *           then one line per DMB held:
+ *             bound 0|1 handle_irq N handle_event N
+ *           (present and bound: between add_dev() and del_dev(), which is
+ *           all a client can tell), then one line per DMB held:
  *             dmb NAME idx N len N
+ *           then, once a move command ran, the result of the last one:
+ *             move NAME idx N offset N len N signal 0|1 result -ERRNO|0
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/dibs.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -45,14 +64,30 @@ struct dtc_dmb {
 /* a device seen through add_dev(); kept after del_dev() for its counters */
 struct dtc_dev {
 	struct list_head list;
-	/* NULL once del_dev() was called */
+	/* only compared once del_dev() was called */
 	struct dibs_dev *dibs;
+	/* between add_dev() and del_dev() */
+	bool bound;
 	char name[32];
 	u32 index;
 	unsigned int add_dev_calls;
 	unsigned int del_dev_calls;
+	/* handler calls, in interrupt context */
+	atomic_t handle_irq_calls;
+	atomic_t handle_event_calls;
 	struct list_head dmbs;
 	unsigned int nr_dmbs;
+};
+
+/* the result of the last move command */
+struct dtc_move {
+	bool done;
+	char name[32];
+	u32 idx;
+	u32 offset;
+	u32 len;
+	bool signal;
+	int result;
 };
 
 /* protects dtc_devs and everything in it */
@@ -60,13 +95,15 @@ static DEFINE_MUTEX(dtc_lock);
 static LIST_HEAD(dtc_devs);
 static struct dentry *dtc_debugfs;
 static struct dibs_client dtc_client;
+static struct dtc_move dtc_last_move;
 
 static struct dtc_dev *dtc_find_dibs(struct dibs_dev *dibs)
 {
 	struct dtc_dev *tdev;
 
+	/* an index is never reused, an address may be */
 	list_for_each_entry(tdev, &dtc_devs, list)
-		if (tdev->dibs == dibs)
+		if (tdev->dibs == dibs && tdev->index == dibs->index)
 			return tdev;
 	return NULL;
 }
@@ -76,7 +113,7 @@ static struct dtc_dev *dtc_find_name(const char *name)
 	struct dtc_dev *tdev;
 
 	list_for_each_entry(tdev, &dtc_devs, list)
-		if (tdev->dibs && !strcmp(tdev->name, name))
+		if (tdev->bound && !strcmp(tdev->name, name))
 			return tdev;
 	return NULL;
 }
@@ -126,7 +163,9 @@ static void dtc_add_dev(struct dibs_dev *dibs)
 		tdev->dibs = dibs;
 		list_add_tail(&tdev->list, &dtc_devs);
 	}
+	tdev->bound = true;
 	tdev->add_dev_calls++;
+	dibs_set_priv(dibs, &dtc_client, tdev);
 	mutex_unlock(&dtc_lock);
 }
 
@@ -142,14 +181,34 @@ static void dtc_del_dev(struct dibs_dev *dibs)
 		else
 			dtc_forget_all(tdev);
 		tdev->del_dev_calls++;
-		tdev->dibs = NULL;
+		tdev->bound = false;
 	}
 	mutex_unlock(&dtc_lock);
+}
+
+static void dtc_handle_irq(struct dibs_dev *dibs, unsigned int idx,
+			   u16 dmbemask)
+{
+	struct dtc_dev *tdev = dibs_get_priv(dibs, &dtc_client);
+
+	if (tdev)
+		atomic_inc(&tdev->handle_irq_calls);
+}
+
+static void dtc_handle_event(struct dibs_dev *dibs,
+			     const struct dibs_event *event)
+{
+	struct dtc_dev *tdev = dibs_get_priv(dibs, &dtc_client);
+
+	if (tdev)
+		atomic_inc(&tdev->handle_event_calls);
 }
 
 static const struct dibs_client_ops dtc_client_ops = {
 	.add_dev = dtc_add_dev,
 	.del_dev = dtc_del_dev,
+	.handle_irq = dtc_handle_irq,
+	.handle_event = dtc_handle_event,
 };
 
 static struct dibs_client dtc_client = {
@@ -214,14 +273,105 @@ static int dtc_unregister(const char *name)
 	return tdev ? 0 : -ENODEV;
 }
 
+/* @op: through dibs->ops, which names no client, instead of the API */
+static int dtc_vlan(const char *name, u32 vid, bool add, bool op)
+{
+	struct dtc_dev *tdev;
+	struct dibs_dev *dibs;
+	int err;
+
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	if (!tdev) {
+		mutex_unlock(&dtc_lock);
+		return -ENODEV;
+	}
+	dibs = tdev->dibs;
+	if (op && add)
+		err = dibs->ops->add_vlan_id ?
+		      dibs->ops->add_vlan_id(dibs, vid) : -EOPNOTSUPP;
+	else if (op)
+		err = dibs->ops->del_vlan_id ?
+		      dibs->ops->del_vlan_id(dibs, vid) : -EOPNOTSUPP;
+	else if (add)
+		err = dibs_add_vlan_id(dibs, &dtc_client, vid);
+	else
+		err = dibs_del_vlan_id(dibs, &dtc_client, vid);
+	mutex_unlock(&dtc_lock);
+	return err;
+}
+
+static int dtc_move(const char *name, u32 idx, u32 offset, u32 len,
+		    bool signal)
+{
+	struct dtc_dmb *tdmb, *found = NULL;
+	struct dtc_dev *tdev;
+	u8 *data;
+	u32 i;
+	int err;
+
+	data = kvmalloc(len ?: 1, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		data[i] = i;
+
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	if (!tdev) {
+		err = -ENODEV;
+		goto out_unlock;
+	}
+	list_for_each_entry(tdmb, &tdev->dmbs, list) {
+		if (tdmb->dmb.idx == idx) {
+			found = tdmb;
+			break;
+		}
+	}
+	if (!found) {
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	err = tdev->dibs->ops->move_data(tdev->dibs, found->dmb.dmb_tok, 0,
+					 signal, offset, data, len);
+	dtc_last_move = (struct dtc_move) {
+		.done = true,
+		.idx = idx,
+		.offset = offset,
+		.len = len,
+		.signal = signal,
+		.result = err,
+	};
+	strscpy(dtc_last_move.name, name, sizeof(dtc_last_move.name));
+out_unlock:
+	mutex_unlock(&dtc_lock);
+	kvfree(data);
+	return err;
+}
+
+/* "move DEV IDX OFFSET LEN [signal]" */
+static int dtc_ctl_move(const char *cmd)
+{
+	u32 idx, offset, len;
+	char word[16];
+	char name[32];
+	int n;
+
+	n = sscanf(cmd, "move %31s %u %u %u %15s", name, &idx, &offset, &len,
+		   word);
+	if (n < 4 || (n == 5 && strcmp(word, "signal")))
+		return -EINVAL;
+	return dtc_move(name, idx, offset, len, n == 5);
+}
+
 static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	char buf[DTC_CTL_MAX + 1];
 	unsigned int nr;
-	char *cmd;
 	char name[32];
-	u32 len;
+	u32 idx, len;
+	char *cmd;
 	int err;
 
 	if (count > DTC_CTL_MAX)
@@ -235,6 +385,16 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 		err = dtc_register(name, nr, len);
 	else if (sscanf(cmd, "unregister %31s", name) == 1)
 		err = dtc_unregister(name);
+	else if (sscanf(cmd, "vlan-add %31s %u", name, &idx) == 2)
+		err = dtc_vlan(name, idx, true, false);
+	else if (sscanf(cmd, "vlan-del %31s %u", name, &idx) == 2)
+		err = dtc_vlan(name, idx, false, false);
+	else if (sscanf(cmd, "vlan-add-op %31s %u", name, &idx) == 2)
+		err = dtc_vlan(name, idx, true, true);
+	else if (sscanf(cmd, "vlan-del-op %31s %u", name, &idx) == 2)
+		err = dtc_vlan(name, idx, false, true);
+	else if (str_has_prefix(cmd, "move "))
+		err = dtc_ctl_move(cmd);
 	else
 		err = -EINVAL;
 	return err ? err : count;
@@ -253,14 +413,21 @@ static int dtc_status_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&dtc_lock);
 	list_for_each_entry(tdev, &dtc_devs, list)
-		seq_printf(m, "device %s index %u present %d add_dev %u del_dev %u dmbs %u\n",
-			   tdev->name, tdev->index, tdev->dibs ? 1 : 0,
+		seq_printf(m, "device %s index %u present %d add_dev %u del_dev %u dmbs %u bound %d handle_irq %d handle_event %d\n",
+			   tdev->name, tdev->index, tdev->bound,
 			   tdev->add_dev_calls, tdev->del_dev_calls,
-			   tdev->nr_dmbs);
+			   tdev->nr_dmbs, tdev->bound,
+			   atomic_read(&tdev->handle_irq_calls),
+			   atomic_read(&tdev->handle_event_calls));
 	list_for_each_entry(tdev, &dtc_devs, list)
 		list_for_each_entry(tdmb, &tdev->dmbs, list)
 			seq_printf(m, "dmb %s idx %u len %u\n", tdev->name,
 				   tdmb->dmb.idx, tdmb->dmb.dmb_len);
+	if (dtc_last_move.done)
+		seq_printf(m, "move %s idx %u offset %u len %u signal %d result %d\n",
+			   dtc_last_move.name, dtc_last_move.idx,
+			   dtc_last_move.offset, dtc_last_move.len,
+			   dtc_last_move.signal, dtc_last_move.result);
 	mutex_unlock(&dtc_lock);
 	return 0;
 }
@@ -289,7 +456,7 @@ static void __exit dtc_exit(void)
 	/* a client must hold no DMB when it unregisters */
 	mutex_lock(&dtc_lock);
 	list_for_each_entry(tdev, &dtc_devs, list)
-		if (tdev->dibs)
+		if (tdev->bound)
 			dtc_unregister_all(tdev);
 	mutex_unlock(&dtc_lock);
 	dibs_unregister_client(&dtc_client);

@@ -66,7 +66,7 @@ static const struct dibs_dev_ops dibs_lo_ops;
 
 bool dibs_dev_is_loopback(const struct dibs_dev *dibs)
 {
-	return dibs->ops == &dibs_lo_ops;
+	return dibs_dev_drv_ops(dibs) == &dibs_lo_ops;
 }
 
 static u16 dibs_lo_get_fabric_id(struct dibs_dev *dibs)
@@ -293,8 +293,10 @@ static int dibs_lo_signal_event(struct dibs_dev *dibs, const uuid_t *rgid,
 	spin_lock_irqsave(&dibs->lock, flags);
 	for (id = 0; id < MAX_DIBS_CLIENTS; id++) {
 		client = dibs->subs[id];
-		if (client && client->ops->handle_event)
+		if (client && client->ops->handle_event) {
 			client->ops->handle_event(dibs, &event);
+			dibs_track_count_event(dibs, id);
+		}
 	}
 	spin_unlock_irqrestore(&dibs->lock, flags);
 	return 0;

@@ -51,13 +51,28 @@ static void dibs_dev_set_sub(struct dibs_dev *dibs, u8 id,
 	spin_unlock_irqrestore(&dibs->lock, flags);
 }
 
+/* binds @client to @dibs: add_dev(), then its handlers get called */
 static void dibs_client_add_dev(struct dibs_client *client,
 				struct dibs_dev *dibs)
 {
 	dibs->priv[client->id] = NULL;
+	/* the client may register DMBs in add_dev() already */
+	dibs_track_set_bound(dibs, client->id, true);
 	if (client->ops->add_dev)
 		client->ops->add_dev(dibs);
 	dibs_dev_set_sub(dibs, client->id, client);
+}
+
+/* unbinds @client from @dibs: no more handler calls, then del_dev() */
+static void dibs_client_del_dev(struct dibs_client *client,
+				struct dibs_dev *dibs)
+{
+	dibs_dev_set_sub(dibs, client->id, NULL);
+	dibs_track_set_bound(dibs, client->id, false);
+	if (client->ops->del_dev)
+		client->ops->del_dev(dibs);
+	dibs->priv[client->id] = NULL;
+	dibs_track_drop_client_vlans(dibs, client->id);
 }
 
 /* counts the DMBs of client @id on @dibs, or all DMBs for NO_DIBS_CLIENT */
@@ -103,9 +118,12 @@ int dibs_register_client(struct dibs_client *client)
 		return -ENOSPC;
 	}
 	client->id = id;
+	dibs_client_stats_restart(id);
 	dibs_clients[id] = client;
+	/* implicit bindings: the client-new notification implies them */
 	list_for_each_entry(dibs, &dibs_devs, list)
 		dibs_client_add_dev(client, dibs);
+	dibs_nl_client_notify(client, DIBS_CMD_CLIENT_NEW_NTF);
 	mutex_unlock(&dibs_devs_lock);
 	return 0;
 }
@@ -132,18 +150,68 @@ int dibs_unregister_client(struct dibs_client *client)
 			return -EBUSY;
 		}
 	}
+	dibs_nl_client_notify(client, DIBS_CMD_CLIENT_DEL_NTF);
 	list_for_each_entry(dibs, &dibs_devs, list) {
-		/* no more handle_irq()/handle_event() for this client */
-		dibs_dev_set_sub(dibs, client->id, NULL);
-		if (client->ops->del_dev)
-			client->ops->del_dev(dibs);
-		dibs->priv[client->id] = NULL;
+		if (dibs_track_bound(dibs, client->id))
+			dibs_client_del_dev(client, dibs);
+		else
+			dibs_track_drop_client_vlans(dibs, client->id);
 	}
 	dibs_clients[client->id] = NULL;
 	mutex_unlock(&dibs_devs_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dibs_unregister_client);
+
+struct dibs_client *dibs_client_by_id(u8 id)
+{
+	lockdep_assert_held(&dibs_devs_lock);
+	return id < MAX_DIBS_CLIENTS ? dibs_clients[id] : NULL;
+}
+
+struct dibs_client *dibs_client_by_name(const char *name)
+{
+	u8 id;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
+		if (dibs_clients[id] && dibs_clients[id]->name &&
+		    !strcmp(dibs_clients[id]->name, name))
+			return dibs_clients[id];
+	return NULL;
+}
+
+int dibs_client_bind_locked(struct dibs_client *client, struct dibs_dev *dibs)
+{
+	lockdep_assert_held(&dibs_devs_lock);
+	if (dibs_track_bound(dibs, client->id))
+		return -EEXIST;
+	dibs_client_add_dev(client, dibs);
+	dibs_nl_bind_notify(client, dibs, DIBS_CMD_CLIENT_BIND_NTF);
+	return 0;
+}
+
+int dibs_client_unbind_locked(struct dibs_client *client,
+			      struct dibs_dev *dibs, bool force,
+			      unsigned int *dmbs)
+{
+	unsigned int held;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (!dibs_track_bound(dibs, client->id))
+		return -ENOENT;
+	held = dibs_track_client_dmbs(dibs, client->id);
+	if (dmbs)
+		*dmbs = held;
+	if (held && !force)
+		return -EBUSY;
+	dibs_client_del_dev(client, dibs);
+	/* left registered: the client may still unregister them itself */
+	if (held)
+		dibs_track_warn_leftovers(dibs, client->id);
+	dibs_nl_bind_notify(client, dibs, DIBS_CMD_CLIENT_UNBIND_NTF);
+	return 0;
+}
 
 const char *dibs_client_name(u8 id)
 {
@@ -172,6 +240,11 @@ static const char *dibs_dev_type_name(const struct dibs_dev *dibs)
 							      "other";
 }
 
+const struct dibs_dev_ops *dibs_dev_drv_ops(const struct dibs_dev *dibs)
+{
+	return dibs->drv_ops ?: dibs->ops;
+}
+
 bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs)
 {
 	return dibs->ops->support_mmapped_rdmb &&
@@ -180,7 +253,10 @@ bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs)
 
 static void dibs_dev_release(struct device *dev)
 {
-	kfree(to_dibs_dev(dev));
+	struct dibs_dev *dibs = to_dibs_dev(dev);
+
+	dibs_track_free(dibs);
+	kfree(dibs);
 }
 
 struct dibs_dev *dibs_dev_alloc(void)
@@ -190,6 +266,10 @@ struct dibs_dev *dibs_dev_alloc(void)
 	dibs = kzalloc(sizeof(*dibs), GFP_KERNEL);
 	if (!dibs)
 		return NULL;
+	if (dibs_track_alloc(dibs)) {
+		kfree(dibs);
+		return NULL;
+	}
 	INIT_LIST_HEAD(&dibs->list);
 	spin_lock_init(&dibs->lock);
 	dibs->dev.class = dibs_class;
@@ -363,12 +443,15 @@ int dibs_dev_add_locked(struct dibs_dev *dibs)
 	if (!dibs->dmb_clientid_arr)
 		return -ENOMEM;
 	memset(dibs->dmb_clientid_arr, NO_DIBS_CLIENT, max_dmbs);
+	err = dibs_track_dev_add(dibs, max_dmbs);
+	if (err)
+		goto err_free_clientid_arr;
 	/* before device_add(): the index is part of the add uevent */
 	dibs->index = ++dibs_last_index;
 
 	err = device_add(&dibs->dev);
 	if (err)
-		goto err_free_clientid_arr;
+		goto err_untrack;
 
 	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
 		if (dibs_clients[id])
@@ -377,6 +460,8 @@ int dibs_dev_add_locked(struct dibs_dev *dibs)
 	dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_NEW_NTF);
 	return 0;
 
+err_untrack:
+	dibs_track_dev_del(dibs);
 err_free_clientid_arr:
 	kfree(dibs->dmb_clientid_arr);
 	/* upstream-style drivers kfree() it themselves when this fails */
@@ -409,10 +494,11 @@ void dibs_dev_del_locked(struct dibs_dev *dibs)
 	memset(dibs->subs, 0, sizeof(dibs->subs));
 	spin_unlock_irqrestore(&dibs->lock, flags);
 	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
-		if (dibs_clients[id] && dibs_clients[id]->ops->del_dev)
-			dibs_clients[id]->ops->del_dev(dibs);
+		if (dibs_clients[id] && dibs_track_bound(dibs, id))
+			dibs_client_del_dev(dibs_clients[id], dibs);
 	list_del_init(&dibs->list);
 	device_del(&dibs->dev);
+	dibs_track_dev_del(dibs);
 
 	spin_lock_irqsave(&dibs->lock, flags);
 	kfree(dibs->dmb_clientid_arr);
@@ -437,11 +523,14 @@ static int __init dibs_init(void)
 		return PTR_ERR(dibs_class);
 	dibs_class->dev_groups = dibs_dev_groups;
 	dibs_class->dev_uevent = dibs_dev_uevent;
+	err = dibs_client_stats_init();
+	if (err)
+		goto err_destroy_class;
 
 	/* the family comes first so that the default device is announced */
 	err = dibs_nl_init();
 	if (err)
-		goto err_destroy_class;
+		goto err_client_stats_exit;
 	err = dibs_loopback_init();
 	if (err)
 		goto err_nl_exit;
@@ -449,6 +538,8 @@ static int __init dibs_init(void)
 
 err_nl_exit:
 	dibs_nl_exit();
+err_client_stats_exit:
+	dibs_client_stats_exit();
 err_destroy_class:
 	class_destroy(dibs_class);
 	return err;
@@ -459,6 +550,7 @@ static void __exit dibs_exit(void)
 	/* no request may reach a device that is being torn down */
 	dibs_nl_exit();
 	dibs_loopback_exit();
+	dibs_client_stats_exit();
 	class_destroy(dibs_class);
 }
 

@@ -5,6 +5,9 @@
  * dibs_nl_gen.c.
  */
 #include <linux/build_bug.h>
+#include <linux/capability.h>
+#include <linux/err.h>
+#include <linux/mm.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -45,11 +48,35 @@ static struct genl_family dibs_nl_family = {
 	.n_mcgrps	= ARRAY_SIZE(dibs_nl_mcgrps),
 };
 
+/* Notifications to a multicast group */
+
+static void dibs_nl_multicast(struct sk_buff *msg, unsigned int group,
+			      gfp_t gfp)
+{
+	genlmsg_multicast(&dibs_nl_family, msg, 0, group, gfp);
+}
+
+/* a listener must learn that it missed an event */
+static void dibs_nl_missed(unsigned int group)
+{
+	genl_set_err(&dibs_nl_family, &init_net, 0, group, -ENOBUFS);
+}
+
+static bool dibs_nl_want(unsigned int group)
+{
+	return READ_ONCE(dibs_nl_registered) &&
+	       genl_has_listeners(&dibs_nl_family, &init_net, group);
+}
+
 static int dibs_nl_dev_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 			    u32 portid, u32 seq, int flags, u8 cmd)
 {
+	struct dibs_client *client;
+	struct nlattr *nest;
 	void *hdr;
+	u8 id;
 
+	lockdep_assert_held(&dibs_devs_lock);
 	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -66,6 +93,17 @@ static int dibs_nl_dev_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 	if (dibs_dev_mmapped_rdmb(dibs) &&
 	    nla_put_flag(skb, DIBS_A_DEV_MMAPPED_RDMB))
 		goto err_cancel_msg;
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++) {
+		client = dibs_client_by_id(id);
+		if (!client || !dibs_track_bound(dibs, id))
+			continue;
+		nest = nla_nest_start(skb, DIBS_A_DEV_BOUND_CLIENT);
+		if (!nest ||
+		    nla_put_u32(skb, DIBS_A_CLIENT_ID, id) ||
+		    nla_put_string(skb, DIBS_A_CLIENT_NAME, client->name))
+			goto err_cancel_msg;
+		nla_nest_end(skb, nest);
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
 
@@ -79,9 +117,7 @@ void dibs_nl_dev_notify(struct dibs_dev *dibs, u8 cmd)
 	struct sk_buff *msg;
 
 	lockdep_assert_held(&dibs_devs_lock);
-	if (!dibs_nl_registered ||
-	    !genl_has_listeners(&dibs_nl_family, &init_net,
-				DIBS_NLGRP_MONITOR))
+	if (!dibs_nl_want(DIBS_NLGRP_MONITOR))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -101,15 +137,17 @@ err_tell_listeners:
 }
 
 /*
- * Finds the device named by the index and/or name attributes of the
- * request.  @dev_attr is set to the attribute that named it, for errors.
+ * Finds the device named by @index_attr and/or @name_attr.  Without both,
+ * NULL when @miss_type is 0 (an optional filter), else -EINVAL with
+ * @miss_type as the missing attribute.  @dev_attr is set to the attribute
+ * that named the device, for errors.
  */
-static struct dibs_dev *dibs_nl_dev_lookup(struct genl_info *info,
-					   struct nlattr **dev_attr)
+static struct dibs_dev *dibs_nl_find_dev(struct netlink_ext_ack *extack,
+					 struct nlattr *index_attr,
+					 struct nlattr *name_attr,
+					 int miss_type,
+					 struct nlattr **dev_attr)
 {
-	struct nlattr *index_attr = info->attrs[DIBS_A_DEV_INDEX];
-	struct nlattr *name_attr = info->attrs[DIBS_A_DEV_NAME];
-	struct netlink_ext_ack *extack = info->extack;
 	char name[DIBS_DEV_NAME_MAX_LEN + 1];
 	struct dibs_dev *by_index = NULL;
 	struct dibs_dev *by_name;
@@ -117,7 +155,9 @@ static struct dibs_dev *dibs_nl_dev_lookup(struct genl_info *info,
 
 	lockdep_assert_held(&dibs_devs_lock);
 	if (!index_attr && !name_attr) {
-		NL_SET_ERR_ATTR_MISS(extack, NULL, DIBS_A_DEV_NAME);
+		if (!miss_type)
+			return NULL;
+		NL_SET_ERR_ATTR_MISS(extack, NULL, miss_type);
 		NL_SET_ERR_MSG_MOD(extack,
 				   "no device given: pass its index or name");
 		return ERR_PTR(-EINVAL);
@@ -159,6 +199,75 @@ static struct dibs_dev *dibs_nl_dev_lookup(struct genl_info *info,
 		return ERR_PTR(-EINVAL);
 	}
 	*dev_attr = name_attr;
+	return by_name;
+}
+
+/* the device named by the dev-index/dev-name attributes of a dev-* op */
+static struct dibs_dev *dibs_nl_dev_lookup(struct genl_info *info,
+					   struct nlattr **dev_attr)
+{
+	return dibs_nl_find_dev(info->extack, info->attrs[DIBS_A_DEV_INDEX],
+				info->attrs[DIBS_A_DEV_NAME], DIBS_A_DEV_NAME,
+				dev_attr);
+}
+
+/* like dibs_nl_find_dev(), for a client named by id and/or name */
+static struct dibs_client *dibs_nl_find_client(struct netlink_ext_ack *extack,
+					       struct nlattr *id_attr,
+					       struct nlattr *name_attr,
+					       int miss_type,
+					       struct nlattr **client_attr)
+{
+	char name[DIBS_CLIENT_NAME_MAX_LEN + 1];
+	struct dibs_client *by_id = NULL;
+	struct dibs_client *by_name;
+	u32 id = 0;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (!id_attr && !name_attr) {
+		if (!miss_type)
+			return NULL;
+		NL_SET_ERR_ATTR_MISS(extack, NULL, miss_type);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no client given: pass its id or name");
+		return ERR_PTR(-EINVAL);
+	}
+	if (id_attr) {
+		id = nla_get_u32(id_attr);
+		by_id = id < MAX_DIBS_CLIENTS ? dibs_client_by_id(id) : NULL;
+		if (!by_id) {
+			NL_SET_BAD_ATTR(extack, id_attr);
+			DIBS_NL_MSG_FMT(extack, "no dibs client with this id",
+					"no dibs client with id %u", id);
+			return ERR_PTR(-ENOENT);
+		}
+		*client_attr = id_attr;
+	}
+	if (!name_attr)
+		return by_id;
+
+	if (nla_strscpy(name, name_attr, sizeof(name)) < 0) {
+		NL_SET_BAD_ATTR(extack, name_attr);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "client name is longer than 63 bytes");
+		return ERR_PTR(-EINVAL);
+	}
+	by_name = dibs_client_by_name(name);
+	if (!by_name) {
+		NL_SET_BAD_ATTR(extack, name_attr);
+		DIBS_NL_MSG_FMT(extack, "no dibs client with this name",
+				"no dibs client %s", name);
+		return ERR_PTR(-ENOENT);
+	}
+	if (by_id && by_id != by_name) {
+		NL_SET_BAD_ATTR(extack, name_attr);
+		DIBS_NL_MSG_FMT(extack,
+				"id and name denote different clients",
+				"client id %u is %s, not %s", id, by_id->name,
+				name);
+		return ERR_PTR(-EINVAL);
+	}
+	*client_attr = name_attr;
 	return by_name;
 }
 
@@ -390,6 +499,840 @@ out_unlock:
 	return err;
 }
 
+/* Clients */
+
+static unsigned int dibs_nl_client_dmbs(struct dibs_client *client)
+{
+	unsigned int dmbs = 0;
+	struct dibs_dev *dibs;
+	u32 index = 0;
+
+	while ((dibs = dibs_dev_next(index))) {
+		dmbs += dibs_track_client_dmbs(dibs, client->id);
+		index = dibs->index;
+	}
+	return dmbs;
+}
+
+static int dibs_nl_client_fill(struct sk_buff *skb,
+			       struct dibs_client *client, u32 portid,
+			       u32 seq, int flags, u8 cmd)
+{
+	struct dibs_dev *dibs;
+	struct nlattr *nest;
+	u32 index = 0;
+	void *hdr;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DIBS_A_CLIENT_ID, client->id) ||
+	    nla_put_string(skb, DIBS_A_CLIENT_NAME, client->name) ||
+	    nla_put_u32(skb, DIBS_A_CLIENT_DMBS, dibs_nl_client_dmbs(client)))
+		goto err_cancel_msg;
+	while ((dibs = dibs_dev_next(index))) {
+		index = dibs->index;
+		if (!dibs_track_bound(dibs, client->id))
+			continue;
+		nest = nla_nest_start(skb, DIBS_A_CLIENT_BOUND_DEV);
+		if (!nest ||
+		    nla_put_u32(skb, DIBS_A_DEV_INDEX, dibs->index) ||
+		    nla_put_string(skb, DIBS_A_DEV_NAME, dev_name(&dibs->dev)) ||
+		    nla_put_u32(skb, DIBS_A_DEV_DMBS_IN_USE,
+				dibs_track_client_dmbs(dibs, client->id)))
+			goto err_cancel_msg;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+void dibs_nl_client_notify(struct dibs_client *client, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (!dibs_nl_want(DIBS_NLGRP_MONITOR))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto err_tell_listeners;
+	if (dibs_nl_client_fill(msg, client, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		goto err_tell_listeners;
+	}
+	dibs_nl_multicast(msg, DIBS_NLGRP_MONITOR, GFP_KERNEL);
+	return;
+
+err_tell_listeners:
+	dibs_nl_missed(DIBS_NLGRP_MONITOR);
+}
+
+void dibs_nl_bind_notify(struct dibs_client *client, struct dibs_dev *dibs,
+			 u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	if (!dibs_nl_want(DIBS_NLGRP_MONITOR))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto err_tell_listeners;
+	hdr = genlmsg_put(msg, 0, 0, &dibs_nl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_u32(msg, DIBS_A_CLIENT_ID, client->id) ||
+	    nla_put_string(msg, DIBS_A_CLIENT_NAME, client->name) ||
+	    nla_put_u32(msg, DIBS_A_CLIENT_DEV_INDEX, dibs->index) ||
+	    nla_put_string(msg, DIBS_A_CLIENT_DEV_NAME,
+			   dev_name(&dibs->dev))) {
+		nlmsg_free(msg);
+		goto err_tell_listeners;
+	}
+	genlmsg_end(msg, hdr);
+	dibs_nl_multicast(msg, DIBS_NLGRP_MONITOR, GFP_KERNEL);
+	return;
+
+err_tell_listeners:
+	dibs_nl_missed(DIBS_NLGRP_MONITOR);
+}
+
+int dibs_nl_client_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dibs_client *client;
+	struct nlattr *client_attr;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&dibs_devs_lock);
+	client = dibs_nl_find_client(info->extack,
+				     info->attrs[DIBS_A_CLIENT_ID],
+				     info->attrs[DIBS_A_CLIENT_NAME],
+				     DIBS_A_CLIENT_NAME, &client_attr);
+	if (IS_ERR(client)) {
+		err = PTR_ERR(client);
+		goto err_unlock_free_msg;
+	}
+	err = dibs_nl_client_fill(msg, client, info->snd_portid,
+				  info->snd_seq, 0, info->genlhdr->cmd);
+	if (err)
+		goto err_unlock_free_msg;
+	mutex_unlock(&dibs_devs_lock);
+	return genlmsg_reply(msg, info);
+
+err_unlock_free_msg:
+	mutex_unlock(&dibs_devs_lock);
+	nlmsg_free(msg);
+	return err;
+}
+
+/* where a client-get dump resumes */
+struct dibs_nl_client_dump_ctx {
+	u32 next_id;
+};
+
+int dibs_nl_client_get_dumpit(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	struct dibs_nl_client_dump_ctx *ctx = (void *)cb->ctx;
+	struct dibs_client *client;
+	int err = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	for (; ctx->next_id < MAX_DIBS_CLIENTS; ctx->next_id++) {
+		client = dibs_client_by_id(ctx->next_id);
+		if (!client)
+			continue;
+		err = dibs_nl_client_fill(skb, client,
+					  NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  DIBS_CMD_CLIENT_GET);
+		if (err)
+			break;
+	}
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* the client and device of client-bind and client-unbind */
+static int dibs_nl_client_dev_lookup(struct genl_info *info,
+				     struct dibs_client **client,
+				     struct dibs_dev **dibs)
+{
+	struct nlattr *client_attr, *dev_attr;
+
+	*client = dibs_nl_find_client(info->extack,
+				      info->attrs[DIBS_A_CLIENT_ID],
+				      info->attrs[DIBS_A_CLIENT_NAME],
+				      DIBS_A_CLIENT_NAME, &client_attr);
+	if (IS_ERR(*client))
+		return PTR_ERR(*client);
+	*dibs = dibs_nl_find_dev(info->extack,
+				 info->attrs[DIBS_A_CLIENT_DEV_INDEX],
+				 info->attrs[DIBS_A_CLIENT_DEV_NAME],
+				 DIBS_A_CLIENT_DEV_NAME, &dev_attr);
+	return PTR_ERR_OR_ZERO(*dibs);
+}
+
+int dibs_nl_client_bind_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct dibs_client *client;
+	struct dibs_dev *dibs;
+	int err;
+
+	mutex_lock(&dibs_devs_lock);
+	if (dibs_nl_closing) {
+		NL_SET_ERR_MSG_MOD(extack, "dibs is being unloaded");
+		err = -ENODEV;
+		goto out_unlock;
+	}
+	err = dibs_nl_client_dev_lookup(info, &client, &dibs);
+	if (err)
+		goto out_unlock;
+	err = dibs_client_bind_locked(client, dibs);
+	if (err == -EEXIST)
+		DIBS_NL_MSG_FMT(extack, "client is already bound to the device",
+				"client %s is already bound to %s",
+				client->name, dev_name(&dibs->dev));
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+	return err;
+}
+
+int dibs_nl_client_unbind_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool force = nla_get_flag(info->attrs[DIBS_A_CLIENT_FORCE]);
+	struct netlink_ext_ack *extack = info->extack;
+	struct dibs_client *client;
+	unsigned int dmbs = 0;
+	struct dibs_dev *dibs;
+	int err;
+
+	mutex_lock(&dibs_devs_lock);
+	if (dibs_nl_closing) {
+		NL_SET_ERR_MSG_MOD(extack, "dibs is being unloaded");
+		err = -ENODEV;
+		goto out_unlock;
+	}
+	err = dibs_nl_client_dev_lookup(info, &client, &dibs);
+	if (err)
+		goto out_unlock;
+	err = dibs_client_unbind_locked(client, dibs, force, &dmbs);
+	if (err == -ENOENT)
+		DIBS_NL_MSG_FMT(extack, "client is not bound to the device",
+				"client %s is not bound to %s", client->name,
+				dev_name(&dibs->dev));
+	else if (err == -EBUSY)
+		DIBS_NL_MSG_FMT(extack,
+				"client holds DMBs on the device; unbind it with force",
+				"client %s holds %u DMBs on %s; unbind with force",
+				client->name, dmbs, dev_name(&dibs->dev));
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+	return err;
+}
+
+/* DMBs */
+
+static int dibs_nl_dmb_fill(struct sk_buff *skb, struct dibs_dev *dibs,
+			    const struct dibs_dmb_rec *rec, bool token,
+			    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DIBS_A_DMB_DEV_INDEX, dibs->index) ||
+	    nla_put_string(skb, DIBS_A_DMB_DEV_NAME, dev_name(&dibs->dev)))
+		goto err_cancel_msg;
+	if (rec->client_id < MAX_DIBS_CLIENTS &&
+	    (nla_put_u32(skb, DIBS_A_DMB_CLIENT_ID, rec->client_id) ||
+	     nla_put_string(skb, DIBS_A_DMB_CLIENT_NAME, rec->client_name)))
+		goto err_cancel_msg;
+	if (token && nla_put_u64_64bit(skb, DIBS_A_DMB_TOKEN, rec->token,
+				       DIBS_A_DMB_PAD))
+		goto err_cancel_msg;
+	if (nla_put_u32(skb, DIBS_A_DMB_IDX, rec->idx) ||
+	    nla_put_u32(skb, DIBS_A_DMB_LEN, rec->len) ||
+	    nla_put(skb, DIBS_A_DMB_RGID, sizeof(rec->rgid), &rec->rgid))
+		goto err_cancel_msg;
+	if (rec->vlan_valid &&
+	    nla_put_u16(skb, DIBS_A_DMB_VLAN_ID, rec->vlan_id))
+		goto err_cancel_msg;
+	if (cmd == DIBS_CMD_DMB_GET && rec->attach_count &&
+	    nla_put_flag(skb, DIBS_A_DMB_ATTACHED))
+		goto err_cancel_msg;
+	if (cmd != DIBS_CMD_DMB_NEW_NTF &&
+	    (nla_put_u64_64bit(skb, DIBS_A_DMB_BYTES, rec->bytes,
+			       DIBS_A_DMB_PAD) ||
+	     nla_put_u64_64bit(skb, DIBS_A_DMB_MOVES, rec->moves,
+			       DIBS_A_DMB_PAD) ||
+	     nla_put_u64_64bit(skb, DIBS_A_DMB_SIGNALS, rec->signals,
+			       DIBS_A_DMB_PAD)))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_rec *rec,
+			u8 cmd)
+{
+	struct sk_buff *msg;
+
+	if (!dibs_nl_want(DIBS_NLGRP_DMB))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		goto err_tell_listeners;
+	/* a token is a write capability: never broadcast it */
+	if (dibs_nl_dmb_fill(msg, dibs, rec, false, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		goto err_tell_listeners;
+	}
+	dibs_nl_multicast(msg, DIBS_NLGRP_DMB, GFP_ATOMIC);
+	return;
+
+err_tell_listeners:
+	dibs_nl_missed(DIBS_NLGRP_DMB);
+}
+
+/* where a dmb-get dump resumes, and its filters */
+struct dibs_nl_dmb_dump_ctx {
+	/* the device being dumped, 0 before the first */
+	u32 dev_index;
+	/* the next DMB index to look at on it */
+	u32 next_idx;
+	/* only this device if non-zero */
+	u32 filter_dev;
+	/* only this client unless NO_DIBS_CLIENT */
+	u8 filter_client;
+	bool started;
+	/* whether the caller may see tokens */
+	bool tokens;
+};
+
+/* resolves the filters of a dmb-get dump, once */
+static int dibs_nl_dmb_dump_start(struct netlink_callback *cb,
+				  struct dibs_nl_dmb_dump_ctx *ctx)
+{
+	struct nlattr **attrs = dibs_nl_dump_attrs(cb);
+	struct dibs_client *client;
+	struct nlattr *attr;
+	struct dibs_dev *dibs;
+
+	/* decided in the requester's context, for every part of the dump */
+	ctx->tokens = netlink_capable(cb->skb, CAP_NET_ADMIN);
+	ctx->filter_client = NO_DIBS_CLIENT;
+	dibs = dibs_nl_find_dev(cb->extack, attrs[DIBS_A_DMB_DEV_INDEX],
+				attrs[DIBS_A_DMB_DEV_NAME], 0, &attr);
+	if (IS_ERR(dibs))
+		return PTR_ERR(dibs);
+	if (dibs)
+		ctx->filter_dev = dibs->index;
+	client = dibs_nl_find_client(cb->extack, attrs[DIBS_A_DMB_CLIENT_ID],
+				     attrs[DIBS_A_DMB_CLIENT_NAME], 0, &attr);
+	if (IS_ERR(client))
+		return PTR_ERR(client);
+	if (client)
+		ctx->filter_client = client->id;
+	ctx->started = true;
+	return 0;
+}
+
+int dibs_nl_dmb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dibs_nl_dmb_dump_ctx *ctx = (void *)cb->ctx;
+	struct dibs_dmb_rec rec;
+	struct dibs_dev *dibs;
+	int err = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	if (!ctx->started) {
+		err = dibs_nl_dmb_dump_start(cb, ctx);
+		if (err)
+			goto out_unlock;
+	}
+	/* resumes on the device of the last part, if it is still there */
+	for (dibs = dibs_dev_next(ctx->dev_index ? ctx->dev_index - 1 : 0);
+	     dibs; dibs = dibs_dev_next(dibs->index)) {
+		if (dibs->index != ctx->dev_index) {
+			ctx->dev_index = dibs->index;
+			ctx->next_idx = 0;
+		}
+		if (ctx->filter_dev && dibs->index != ctx->filter_dev)
+			continue;
+		while (dibs_track_dmb_next(dibs, ctx->next_idx, &rec)) {
+			if (ctx->filter_client == NO_DIBS_CLIENT ||
+			    rec.client_id == ctx->filter_client) {
+				err = dibs_nl_dmb_fill(skb, dibs, &rec,
+						       ctx->tokens,
+						       NETLINK_CB(cb->skb).portid,
+						       cb->nlh->nlmsg_seq,
+						       NLM_F_MULTI,
+						       DIBS_CMD_DMB_GET);
+				if (err)
+					goto out_unlock;
+			}
+			ctx->next_idx = rec.idx + 1;
+		}
+	}
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* GIDs */
+
+static int dibs_nl_gid_fill(struct sk_buff *skb, struct dibs_dev *dibs,
+			    const uuid_t *gid, const struct dibs_peer *peer,
+			    u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags,
+			  DIBS_CMD_GID_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put(skb, DIBS_A_GID_GID, sizeof(*gid), gid) ||
+	    nla_put_u32(skb, DIBS_A_GID_ROLE,
+			peer ? DIBS_GID_ROLE_PEER : DIBS_GID_ROLE_LOCAL) ||
+	    nla_put_u32(skb, DIBS_A_GID_DEV_INDEX, dibs->index) ||
+	    nla_put_string(skb, DIBS_A_GID_DEV_NAME, dev_name(&dibs->dev)) ||
+	    nla_put_u16(skb, DIBS_A_GID_FABRIC_ID,
+			dibs->ops->get_fabric_id(dibs)))
+		goto err_cancel_msg;
+	if (peer && nla_put_u32(skb, DIBS_A_GID_DMBS, peer->dmbs))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* where a gid-get dump resumes */
+struct dibs_nl_gid_dump_ctx {
+	u32 dev_index;
+	/* entries of the device sent: its own GID, then its peers */
+	u32 pos;
+};
+
+int dibs_nl_gid_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dibs_nl_gid_dump_ctx *ctx = (void *)cb->ctx;
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	u32 seq = cb->nlh->nlmsg_seq;
+	struct dibs_peer *peers;
+	struct dibs_dev *dibs;
+	int err = 0, n, i;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	for (dibs = dibs_dev_next(ctx->dev_index ? ctx->dev_index - 1 : 0);
+	     dibs; dibs = dibs_dev_next(dibs->index)) {
+		if (dibs->index != ctx->dev_index) {
+			ctx->dev_index = dibs->index;
+			ctx->pos = 0;
+		}
+		if (!ctx->pos) {
+			err = dibs_nl_gid_fill(skb, dibs, &dibs->gid, NULL,
+					       portid, seq, NLM_F_MULTI);
+			if (err)
+				break;
+			ctx->pos = 1;
+		}
+		n = dibs_track_peers(dibs, &peers);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		for (i = ctx->pos - 1; i < n; i++) {
+			err = dibs_nl_gid_fill(skb, dibs, &peers[i].gid,
+					       &peers[i], portid, seq,
+					       NLM_F_MULTI);
+			if (err)
+				break;
+			ctx->pos++;
+		}
+		kvfree(peers);
+		if (err)
+			break;
+	}
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+int dibs_nl_gid_check_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *vid_attr = info->attrs[DIBS_A_GID_VLAN_ID];
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *dev_attr;
+	struct dibs_dev *dibs;
+	struct sk_buff *msg;
+	u16 vid = 0;
+	void *hdr;
+	uuid_t gid;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, DIBS_A_GID_GID)) {
+		NL_SET_ERR_MSG_MOD(extack, "missing GID to check");
+		return -EINVAL;
+	}
+	memcpy(&gid, nla_data(info->attrs[DIBS_A_GID_GID]), sizeof(gid));
+	if (vid_attr)
+		vid = nla_get_u16(vid_attr);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&dibs_devs_lock);
+	dibs = dibs_nl_find_dev(extack, info->attrs[DIBS_A_GID_DEV_INDEX],
+				info->attrs[DIBS_A_GID_DEV_NAME],
+				DIBS_A_GID_DEV_NAME, &dev_attr);
+	if (IS_ERR(dibs)) {
+		err = PTR_ERR(dibs);
+		goto err_unlock_free_msg;
+	}
+	err = dibs->ops->query_remote_gid(dibs, &gid, !!vid_attr, vid);
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &dibs_nl_family, 0, info->genlhdr->cmd);
+	if (!hdr ||
+	    nla_put_u32(msg, DIBS_A_GID_DEV_INDEX, dibs->index) ||
+	    nla_put_string(msg, DIBS_A_GID_DEV_NAME, dev_name(&dibs->dev)) ||
+	    nla_put(msg, DIBS_A_GID_GID, sizeof(gid), &gid) ||
+	    (vid_attr && nla_put_u16(msg, DIBS_A_GID_VLAN_ID, vid)) ||
+	    nla_put_u8(msg, DIBS_A_GID_REACHABLE, !err)) {
+		err = -EMSGSIZE;
+		goto err_unlock_free_msg;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_unlock(&dibs_devs_lock);
+	return genlmsg_reply(msg, info);
+
+err_unlock_free_msg:
+	mutex_unlock(&dibs_devs_lock);
+	nlmsg_free(msg);
+	return err;
+}
+
+/* VLANs */
+
+static int dibs_nl_vlan_fill(struct sk_buff *skb, struct dibs_dev *dibs,
+			     const struct dibs_vlan_ref *ref, u32 portid,
+			     u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags,
+			  DIBS_CMD_VLAN_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DIBS_A_VLAN_DEV_INDEX, dibs->index) ||
+	    nla_put_string(skb, DIBS_A_VLAN_DEV_NAME, dev_name(&dibs->dev)) ||
+	    nla_put_u16(skb, DIBS_A_VLAN_ID, ref->vid))
+		goto err_cancel_msg;
+	if (ref->client_id != DIBS_VLAN_ANON &&
+	    (nla_put_u32(skb, DIBS_A_VLAN_CLIENT_ID, ref->client_id) ||
+	     nla_put_string(skb, DIBS_A_VLAN_CLIENT_NAME,
+			    dibs_client_name(ref->client_id))))
+		goto err_cancel_msg;
+	if (nla_put_u32(skb, DIBS_A_VLAN_REFS, ref->refs))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* where a vlan-get dump resumes, and its filter */
+struct dibs_nl_vlan_dump_ctx {
+	u32 dev_index;
+	/* entries of the device sent */
+	u32 pos;
+	/* only this device if non-zero */
+	u32 filter_dev;
+	bool started;
+};
+
+int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dibs_nl_vlan_dump_ctx *ctx = (void *)cb->ctx;
+	struct nlattr **attrs = dibs_nl_dump_attrs(cb);
+	struct dibs_vlan_ref *ref;
+	struct dibs_dev_track *t;
+	struct dibs_dev *dibs;
+	struct nlattr *attr;
+	int err = 0;
+	u32 pos;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	if (!ctx->started) {
+		dibs = dibs_nl_find_dev(cb->extack,
+					attrs[DIBS_A_VLAN_DEV_INDEX],
+					attrs[DIBS_A_VLAN_DEV_NAME], 0, &attr);
+		if (IS_ERR(dibs)) {
+			err = PTR_ERR(dibs);
+			goto out_unlock;
+		}
+		if (dibs)
+			ctx->filter_dev = dibs->index;
+		ctx->started = true;
+	}
+	for (dibs = dibs_dev_next(ctx->dev_index ? ctx->dev_index - 1 : 0);
+	     dibs; dibs = dibs_dev_next(dibs->index)) {
+		if (dibs->index != ctx->dev_index) {
+			ctx->dev_index = dibs->index;
+			ctx->pos = 0;
+		}
+		if (ctx->filter_dev && dibs->index != ctx->filter_dev)
+			continue;
+		t = dibs->track;
+		pos = 0;
+		mutex_lock(&t->vlan_lock);
+		list_for_each_entry(ref, &t->vlans, list) {
+			if (pos++ < ctx->pos)
+				continue;
+			err = dibs_nl_vlan_fill(skb, dibs, ref,
+						NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq,
+						NLM_F_MULTI);
+			if (err)
+				break;
+			ctx->pos++;
+		}
+		mutex_unlock(&t->vlan_lock);
+		if (err)
+			break;
+	}
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* Statistics */
+
+/* statistics of @dibs, or else of @client */
+static int dibs_nl_stats_fill(struct sk_buff *skb, struct dibs_dev *dibs,
+			      struct dibs_client *client, u32 portid,
+			      u32 seq, int flags, u8 cmd)
+{
+	struct dibs_stats_vals v;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (dibs) {
+		dibs_stats_read(&dibs->track->stats, &v);
+		if (nla_put_u32(skb, DIBS_A_STATS_DEV_INDEX, dibs->index) ||
+		    nla_put_string(skb, DIBS_A_STATS_DEV_NAME,
+				   dev_name(&dibs->dev)))
+			goto err_cancel_msg;
+	} else {
+		dibs_stats_read(dibs_client_stats(client->id), &v);
+		if (nla_put_u32(skb, DIBS_A_STATS_CLIENT_ID, client->id) ||
+		    nla_put_string(skb, DIBS_A_STATS_CLIENT_NAME, client->name))
+			goto err_cancel_msg;
+	}
+	if (nla_put_u32(skb, DIBS_A_STATS_DMBS_IN_USE, v.dmbs_in_use) ||
+	    nla_put_u32(skb, DIBS_A_STATS_DMBS_MAX_IN_USE,
+			v.dmbs_max_in_use) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_DMB_REGISTRATIONS,
+			      v.registrations, DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_DMB_UNREGISTRATIONS,
+			      v.unregistrations, DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_DMB_FAIL_NOSPC,
+			      v.fail_nospc, DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_DMB_FAIL_NOMEM,
+			      v.fail_nomem, DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_DMB_FAIL_OTHER,
+			      v.fail_other, DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_MOVES, v.moves,
+			      DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_MOVE_BYTES, v.move_bytes,
+			      DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_MOVE_ERRORS, v.move_errors,
+			      DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_SIGNALS, v.signals,
+			      DIBS_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, DIBS_A_STATS_EVENTS, v.events,
+			      DIBS_A_STATS_PAD))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int dibs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *dev_index = info->attrs[DIBS_A_STATS_DEV_INDEX];
+	struct nlattr *dev_name = info->attrs[DIBS_A_STATS_DEV_NAME];
+	struct nlattr *client_id = info->attrs[DIBS_A_STATS_CLIENT_ID];
+	struct nlattr *client_name = info->attrs[DIBS_A_STATS_CLIENT_NAME];
+	struct netlink_ext_ack *extack = info->extack;
+	struct dibs_client *client = NULL;
+	struct dibs_dev *dibs = NULL;
+	struct nlattr *attr;
+	struct sk_buff *msg;
+	int err;
+
+	if ((dev_index || dev_name) && (client_id || client_name)) {
+		NL_SET_BAD_ATTR(extack, client_id ?: client_name);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "give either a device or a client, not both");
+		return -EINVAL;
+	}
+	if (!dev_index && !dev_name && !client_id && !client_name) {
+		NL_SET_ERR_ATTR_MISS(extack, NULL, DIBS_A_STATS_DEV_NAME);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no device or client given: pass one, or dump");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&dibs_devs_lock);
+	if (dev_index || dev_name) {
+		dibs = dibs_nl_find_dev(extack, dev_index, dev_name,
+					DIBS_A_STATS_DEV_NAME, &attr);
+		err = PTR_ERR_OR_ZERO(dibs);
+	} else {
+		client = dibs_nl_find_client(extack, client_id, client_name,
+					     DIBS_A_STATS_CLIENT_NAME, &attr);
+		err = PTR_ERR_OR_ZERO(client);
+	}
+	if (err)
+		goto err_unlock_free_msg;
+	err = dibs_nl_stats_fill(msg, dibs, client, info->snd_portid,
+				 info->snd_seq, 0, info->genlhdr->cmd);
+	if (err)
+		goto err_unlock_free_msg;
+	mutex_unlock(&dibs_devs_lock);
+	return genlmsg_reply(msg, info);
+
+err_unlock_free_msg:
+	mutex_unlock(&dibs_devs_lock);
+	nlmsg_free(msg);
+	return err;
+}
+
+/* where a stats-get dump resumes: devices first, then clients */
+struct dibs_nl_stats_dump_ctx {
+	u32 last_index;
+	u32 next_client;
+	bool clients;
+};
+
+int dibs_nl_stats_get_dumpit(struct sk_buff *skb,
+			     struct netlink_callback *cb)
+{
+	struct dibs_nl_stats_dump_ctx *ctx = (void *)cb->ctx;
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	u32 seq = cb->nlh->nlmsg_seq;
+	struct dibs_client *client;
+	struct dibs_dev *dibs;
+	int err = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	if (!ctx->clients) {
+		for (dibs = dibs_dev_next(ctx->last_index); dibs;
+		     dibs = dibs_dev_next(dibs->index)) {
+			err = dibs_nl_stats_fill(skb, dibs, NULL, portid, seq,
+						 NLM_F_MULTI,
+						 DIBS_CMD_STATS_GET);
+			if (err)
+				goto out_unlock;
+			ctx->last_index = dibs->index;
+		}
+		ctx->clients = true;
+	}
+	for (; ctx->next_client < MAX_DIBS_CLIENTS; ctx->next_client++) {
+		client = dibs_client_by_id(ctx->next_client);
+		if (!client)
+			continue;
+		err = dibs_nl_stats_fill(skb, NULL, client, portid, seq,
+					 NLM_F_MULTI, DIBS_CMD_STATS_GET);
+		if (err)
+			break;
+	}
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+int dibs_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dibs_dev *dibs;
+	struct nlattr *attr;
+	u32 index = 0;
+	int err = 0;
+	u8 id;
+
+	mutex_lock(&dibs_devs_lock);
+	dibs = dibs_nl_find_dev(info->extack,
+				info->attrs[DIBS_A_STATS_DEV_INDEX],
+				info->attrs[DIBS_A_STATS_DEV_NAME], 0, &attr);
+	if (IS_ERR(dibs)) {
+		err = PTR_ERR(dibs);
+		goto out_unlock;
+	}
+	if (dibs) {
+		dibs_stats_reset(&dibs->track->stats);
+		goto out_unlock;
+	}
+	while ((dibs = dibs_dev_next(index))) {
+		dibs_stats_reset(&dibs->track->stats);
+		index = dibs->index;
+	}
+	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
+		if (dibs_client_by_id(id))
+			dibs_stats_reset(dibs_client_stats(id));
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+	return err;
+}
+
 int dibs_nl_init(void)
 {
 	int err;
@@ -398,7 +1341,7 @@ int dibs_nl_init(void)
 	if (err)
 		return err;
 	mutex_lock(&dibs_devs_lock);
-	dibs_nl_registered = true;
+	WRITE_ONCE(dibs_nl_registered, true);
 	dibs_nl_closing = false;
 	mutex_unlock(&dibs_devs_lock);
 	return 0;
@@ -416,7 +1359,7 @@ void dibs_nl_exit(void)
 		dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_DEL_NTF);
 		index = dibs->index;
 	}
-	dibs_nl_registered = false;
+	WRITE_ONCE(dibs_nl_registered, false);
 	mutex_unlock(&dibs_devs_lock);
 	genl_unregister_family(&dibs_nl_family);
 }

@@ -27,7 +27,66 @@ static const struct nla_policy dibs_dev_del_nl_policy[DIBS_A_DEV_FORCE + 1] = {
 	[DIBS_A_DEV_FORCE] = { .type = NLA_FLAG, },
 };
 
-const struct genl_ops dibs_nl_ops[3] = {
+/* client-get */
+static const struct nla_policy dibs_client_get_nl_policy[DIBS_A_CLIENT_NAME + 1] = {
+	[DIBS_A_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* client-bind */
+static const struct nla_policy dibs_client_bind_nl_policy[DIBS_A_CLIENT_DEV_NAME + 1] = {
+	[DIBS_A_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[DIBS_A_CLIENT_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_CLIENT_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+/* client-unbind */
+static const struct nla_policy dibs_client_unbind_nl_policy[DIBS_A_CLIENT_FORCE + 1] = {
+	[DIBS_A_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[DIBS_A_CLIENT_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_CLIENT_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[DIBS_A_CLIENT_FORCE] = { .type = NLA_FLAG, },
+};
+
+/* dmb-get */
+static const struct nla_policy dibs_dmb_get_nl_policy[DIBS_A_DMB_CLIENT_NAME + 1] = {
+	[DIBS_A_DMB_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_DMB_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[DIBS_A_DMB_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_DMB_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* gid-check */
+static const struct nla_policy dibs_gid_check_nl_policy[DIBS_A_GID_VLAN_ID + 1] = {
+	[DIBS_A_GID_GID] = NLA_POLICY_EXACT_LEN(16),
+	[DIBS_A_GID_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_GID_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[DIBS_A_GID_VLAN_ID] = NLA_POLICY_MAX(NLA_U16, 4095),
+};
+
+/* vlan-get */
+static const struct nla_policy dibs_vlan_get_nl_policy[DIBS_A_VLAN_DEV_NAME + 1] = {
+	[DIBS_A_VLAN_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_VLAN_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+/* stats-get */
+static const struct nla_policy dibs_stats_get_nl_policy[DIBS_A_STATS_CLIENT_NAME + 1] = {
+	[DIBS_A_STATS_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_STATS_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[DIBS_A_STATS_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_STATS_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* stats-reset */
+static const struct nla_policy dibs_stats_reset_nl_policy[DIBS_A_STATS_DEV_NAME + 1] = {
+	[DIBS_A_STATS_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_STATS_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+const struct genl_ops dibs_nl_ops[12] = {
 	{
 		.cmd		= DIBS_CMD_DEV_GET,
 		.doit		= dibs_nl_dev_get_doit,
@@ -49,8 +108,66 @@ const struct genl_ops dibs_nl_ops[3] = {
 		.maxattr	= DIBS_A_DEV_FORCE,
 		.flags		= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd		= DIBS_CMD_CLIENT_GET,
+		.doit		= dibs_nl_client_get_doit,
+		.dumpit		= dibs_nl_client_get_dumpit,
+		.policy		= dibs_client_get_nl_policy,
+		.maxattr	= DIBS_A_CLIENT_NAME,
+	},
+	{
+		.cmd		= DIBS_CMD_CLIENT_BIND,
+		.doit		= dibs_nl_client_bind_doit,
+		.policy		= dibs_client_bind_nl_policy,
+		.maxattr	= DIBS_A_CLIENT_DEV_NAME,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= DIBS_CMD_CLIENT_UNBIND,
+		.doit		= dibs_nl_client_unbind_doit,
+		.policy		= dibs_client_unbind_nl_policy,
+		.maxattr	= DIBS_A_CLIENT_FORCE,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= DIBS_CMD_DMB_GET,
+		.dumpit		= dibs_nl_dmb_get_dumpit,
+		.policy		= dibs_dmb_get_nl_policy,
+		.maxattr	= DIBS_A_DMB_CLIENT_NAME,
+	},
+	{
+		.cmd		= DIBS_CMD_GID_GET,
+		.dumpit		= dibs_nl_gid_get_dumpit,
+	},
+	{
+		.cmd		= DIBS_CMD_GID_CHECK,
+		.doit		= dibs_nl_gid_check_doit,
+		.policy		= dibs_gid_check_nl_policy,
+		.maxattr	= DIBS_A_GID_VLAN_ID,
+	},
+	{
+		.cmd		= DIBS_CMD_VLAN_GET,
+		.dumpit		= dibs_nl_vlan_get_dumpit,
+		.policy		= dibs_vlan_get_nl_policy,
+		.maxattr	= DIBS_A_VLAN_DEV_NAME,
+	},
+	{
+		.cmd		= DIBS_CMD_STATS_GET,
+		.doit		= dibs_nl_stats_get_doit,
+		.dumpit		= dibs_nl_stats_get_dumpit,
+		.policy		= dibs_stats_get_nl_policy,
+		.maxattr	= DIBS_A_STATS_CLIENT_NAME,
+	},
+	{
+		.cmd		= DIBS_CMD_STATS_RESET,
+		.doit		= dibs_nl_stats_reset_doit,
+		.policy		= dibs_stats_reset_nl_policy,
+		.maxattr	= DIBS_A_STATS_DEV_NAME,
+		.flags		= GENL_ADMIN_PERM,
+	},
 };
 
-const struct genl_multicast_group dibs_nl_mcgrps[1] = {
+const struct genl_multicast_group dibs_nl_mcgrps[2] = {
 	[DIBS_NLGRP_MONITOR] = { .name = DIBS_MCGRP_MONITOR, },
+	[DIBS_NLGRP_DMB] = { .name = DIBS_MCGRP_DMB, },
 };

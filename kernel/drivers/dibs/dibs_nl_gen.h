@@ -17,12 +17,24 @@ int dibs_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int dibs_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int dibs_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info);
 int dibs_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_client_get_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_client_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int dibs_nl_client_bind_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_client_unbind_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_dmb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int dibs_nl_gid_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int dibs_nl_gid_check_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int dibs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int dibs_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	DIBS_NLGRP_MONITOR,
+	DIBS_NLGRP_DMB,
 };
 
-extern const struct genl_ops dibs_nl_ops[3];
-extern const struct genl_multicast_group dibs_nl_mcgrps[1];
+extern const struct genl_ops dibs_nl_ops[12];
+extern const struct genl_multicast_group dibs_nl_mcgrps[2];
 
 #endif /* _DIBS_NL_GEN_H */

@@ -8,8 +8,14 @@
 
 #include <linux/device.h>
 #include <linux/dibs.h>
+#include <linux/hashtable.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/uuid.h>
 #include <linux/version.h>
 #include <net/netlink.h>
 #include <uapi/linux/dibs.h>
@@ -47,6 +53,148 @@
 	} while (0)
 #endif
 
+/* dump request attributes: genl_dumpit_info has a genl_info from 6.2 on */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define dibs_nl_dump_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
+#else
+#define dibs_nl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+/* longest client name reported, without the NUL (the spec's max-len) */
+#define DIBS_CLIENT_NAME_MAX_LEN	63
+
+/* Statistics (dibs_track.c) */
+
+/* the counters of a device or client as stats-get reports them */
+struct dibs_stats_vals {
+	u32 dmbs_in_use;
+	u32 dmbs_max_in_use;
+	u64 registrations;
+	u64 unregistrations;
+	u64 fail_nospc;
+	u64 fail_nomem;
+	u64 fail_other;
+	u64 moves;
+	u64 move_bytes;
+	u64 move_errors;
+	u64 signals;
+	u64 events;
+};
+
+/* counters bumped on every move or event, so kept per CPU */
+struct dibs_stats_pcpu {
+	u64_stats_t moves;
+	u64_stats_t move_bytes;
+	u64_stats_t move_errors;
+	u64_stats_t signals;
+	u64_stats_t events;
+	struct u64_stats_sync syncp;
+};
+
+struct dibs_stats {
+	struct dibs_stats_pcpu __percpu *pcpu;
+	/* protects the fields below */
+	spinlock_t lock;
+	struct dibs_stats_vals slow;
+	/*
+	 * Per-CPU sums at the last reset: a reset never writes the per-CPU
+	 * counters, so it cannot race with their writers.
+	 */
+	struct dibs_stats_vals base;
+};
+
+void dibs_stats_read(struct dibs_stats *stats, struct dibs_stats_vals *vals);
+void dibs_stats_reset(struct dibs_stats *stats);
+/* the statistics of client slot @id; they restart at registration */
+struct dibs_stats *dibs_client_stats(u8 id);
+void dibs_client_stats_restart(u8 id);
+int dibs_client_stats_init(void);
+void dibs_client_stats_exit(void);
+
+/* Tracking of DMBs, VLANs and bindings (dibs_track.c) */
+
+/* what the dibs layer knows about a DMB registered through it */
+struct dibs_dmb_rec {
+	struct hlist_node token_node;
+	u64 token;
+	uuid_t rgid;
+	u32 idx;
+	u32 len;
+	bool vlan_valid;
+	u16 vlan_id;
+	u8 client_id;
+	char client_name[DIBS_CLIENT_NAME_MAX_LEN + 1];
+	/* attach_dmb() calls not yet balanced by detach_dmb() */
+	unsigned int attach_count;
+	u64 bytes;
+	u64 moves;
+	u64 signals;
+};
+
+/* client_id of VLAN references taken through ops->add_vlan_id() */
+#define DIBS_VLAN_ANON		NO_DIBS_CLIENT
+
+/* references of one client (or DIBS_VLAN_ANON) to one VLAN of a device */
+struct dibs_vlan_ref {
+	/* entry in dibs_dev_track::vlans */
+	struct list_head list;
+	u16 vid;
+	u8 client_id;
+	u32 refs;
+};
+
+#define DIBS_TRACK_HASH_BITS	8
+
+struct dibs_dev_track {
+	/* what dibs_dev::ops points to while the device is added */
+	struct dibs_dev_ops ops;
+	/* protects the fields up to vlan_lock; taken in any context */
+	spinlock_t lock;
+	DECLARE_HASHTABLE(dmbs_by_token, DIBS_TRACK_HASH_BITS);
+	/* the records by DMB index, max_dmbs entries */
+	struct dibs_dmb_rec **by_idx;
+	u32 max_dmbs;
+	/* DMBs held by each client */
+	unsigned int client_dmbs[MAX_DIBS_CLIENTS];
+	/* bit N: client N is bound to the device */
+	unsigned long bound;
+	/* serialises VLAN changes, which call the driver */
+	struct mutex vlan_lock;
+	/* struct dibs_vlan_ref by VLAN id, anonymous first, then client id */
+	struct list_head vlans;
+	struct dibs_stats stats;
+};
+
+/* in dibs_dev_alloc() and the device's release */
+int dibs_track_alloc(struct dibs_dev *dibs);
+void dibs_track_free(struct dibs_dev *dibs);
+/* points dibs->ops at the tracking copy; dibs_devs_lock held */
+int dibs_track_dev_add(struct dibs_dev *dibs, u32 max_dmbs);
+/* forgets what the clients left and gives the driver its ops back */
+void dibs_track_dev_del(struct dibs_dev *dibs);
+
+bool dibs_track_bound(struct dibs_dev *dibs, u8 id);
+void dibs_track_set_bound(struct dibs_dev *dibs, u8 id, bool bound);
+unsigned int dibs_track_client_dmbs(struct dibs_dev *dibs, u8 id);
+/* names the DMBs client @id still holds on @dibs */
+void dibs_track_warn_leftovers(struct dibs_dev *dibs, u8 id);
+/* drops every VLAN reference of client @id on @dibs */
+void dibs_track_drop_client_vlans(struct dibs_dev *dibs, u8 id);
+/* a handle_event() delivery to client @id (NO_DIBS_CLIENT: none) */
+void dibs_track_count_event(struct dibs_dev *dibs, u8 id);
+/* copies the record with the lowest index >= @idx; false if none */
+bool dibs_track_dmb_next(struct dibs_dev *dibs, u32 idx,
+			 struct dibs_dmb_rec *copy);
+
+/* a distinct peer GID of a device and how many DMBs accept it */
+struct dibs_peer {
+	uuid_t gid;
+	u32 dmbs;
+};
+
+/* the device's peers sorted by GID in *@peers (kvfree it), or -errno */
+int dibs_track_peers(struct dibs_dev *dibs, struct dibs_peer **peers);
+
 /* Device registry (dibs_main.c) */
 
 /*
@@ -68,7 +216,22 @@ void dibs_dev_del_locked(struct dibs_dev *dibs);
 
 unsigned int dibs_dev_dmbs_in_use(struct dibs_dev *dibs);
 bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs);
+/* the driver's own ops, also while dibs->ops points to the tracking copy */
+const struct dibs_dev_ops *dibs_dev_drv_ops(const struct dibs_dev *dibs);
 const char *dibs_client_name(u8 id);
+/* registered client in slot @id, or NULL; dibs_devs_lock held */
+struct dibs_client *dibs_client_by_id(u8 id);
+struct dibs_client *dibs_client_by_name(const char *name);
+/* -EEXIST if bound already */
+int dibs_client_bind_locked(struct dibs_client *client,
+			    struct dibs_dev *dibs);
+/*
+ * -ENOENT if not bound; -EBUSY while the client holds DMBs on @dibs,
+ * unless @force, with their number in @dmbs.
+ */
+int dibs_client_unbind_locked(struct dibs_client *client,
+			      struct dibs_dev *dibs, bool force,
+			      unsigned int *dmbs);
 
 /* Netlink family (dibs_nl.c) */
 
@@ -77,5 +240,13 @@ int dibs_nl_init(void);
 void dibs_nl_exit(void);
 /* @cmd: DIBS_CMD_DEV_NEW_NTF or DIBS_CMD_DEV_DEL_NTF; dibs_devs_lock held */
 void dibs_nl_dev_notify(struct dibs_dev *dibs, u8 cmd);
+/* @cmd: DIBS_CMD_CLIENT_NEW_NTF or _DEL_NTF; dibs_devs_lock held */
+void dibs_nl_client_notify(struct dibs_client *client, u8 cmd);
+/* @cmd: DIBS_CMD_CLIENT_BIND_NTF or _UNBIND_NTF; dibs_devs_lock held */
+void dibs_nl_bind_notify(struct dibs_client *client, struct dibs_dev *dibs,
+			 u8 cmd);
+/* @cmd: DIBS_CMD_DMB_NEW_NTF or _DEL_NTF; any context */
+void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_rec *rec,
+			u8 cmd);
 
 #endif /* _DIBS_PRIV_H */

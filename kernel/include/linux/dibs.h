@@ -74,6 +74,7 @@ struct dibs_event {
 };
 
 struct dibs_dev;
+struct dibs_dev_track;
 
 /* Clients */
 
@@ -85,9 +86,11 @@ struct dibs_dev;
  * struct dibs_client_ops - what the dibs layer and drivers call in a client
  *
  * @add_dev: a device became available: called for every existing device
- *	at dibs_register_client() and for every device added later.
- * @del_dev: a device goes away: called for every device at
- *	dibs_unregister_client() and whenever a device is removed.  No new
+ *	at dibs_register_client(), for every device added later, and when
+ *	an administrator binds the client to a device (client-bind).
+ * @del_dev: a device goes away: called for every bound device at
+ *	dibs_unregister_client(), whenever a bound device is removed, and
+ *	when an administrator unbinds the client (client-unbind).  No new
  *	handler calls start for the device; the client must release
  *	everything it holds on it (its DMBs above all) before returning.
  * @handle_irq: a DMB of this client on @dev was signalled; @idx is the DMB
@@ -154,13 +157,18 @@ int dibs_unregister_client(struct dibs_client *client);
  * @max_dmbs: how many DMBs a device of this kind can hold at once.
  * @register_dmb: allocate a zeroed buffer of @dmb->dmb_len bytes for
  *	@client and register it for writes from @dmb->rgid.  On success
- *	@dmb->dmb_tok, cpu_addr, idx and dma_addr are set.
+ *	@dmb->dmb_tok, cpu_addr, idx and dma_addr are set.  Through
+ *	dibs->ops, -ENODEV if @client is not bound to @dev.
  * @unregister_dmb: unregister and free the DMB @dmb->dmb_tok.
  * @move_data: write @size bytes from @data at @offset into the remote DMB
  *	@dmb_tok, synchronously.  If @sf is set, the owner of the DMB gets
  *	handle_irq() with signal bit @idx set.
- * @add_vlan_id: deprecated; put @dev into VLAN @vlan_id.
- * @del_vlan_id: deprecated; remove @dev from VLAN @vlan_id.
+ * @add_vlan_id: deprecated; put @dev into VLAN @vlan_id.  Through
+ *	dibs->ops always present: the dibs layer counts the reference
+ *	(naming no client; see dibs_add_vlan_id()) and calls the driver's
+ *	op, if any, for the device's first reference to the VLAN.
+ * @del_vlan_id: deprecated; remove @dev from VLAN @vlan_id (through
+ *	dibs->ops: drop a reference taken by add_vlan_id, -ENOENT if none).
  * @signal_event: send a DIBS_SW_EVENT with @event_code and @info to the
  *	remote device @rgid, immediately if @trigger_irq is non-zero.
  * @support_mmapped_rdmb: non-zero if the device can map a remote DMB so
@@ -214,6 +222,13 @@ struct dibs_dev {
 
 	/* device index, unique while the dibs module stays loaded */
 	u32 index;
+	/*
+	 * The driver's own ops while the device is added: ops then points
+	 * to the dibs layer's copy, which sees DMBs, moves and VLANs.
+	 */
+	const struct dibs_dev_ops *drv_ops;
+	/* state of the dibs layer, private to it */
+	struct dibs_dev_track *track;
 };
 
 static inline void dibs_set_priv(struct dibs_dev *dev,
@@ -255,5 +270,31 @@ int dibs_dev_add(struct dibs_dev *dibs);
  * still holds its reference from dibs_dev_alloc().
  */
 void dibs_dev_del(struct dibs_dev *dibs);
+
+/* Additions of this out-of-tree dibs for clients */
+
+/*
+ * dibs_add_vlan_id() - put @dibs into VLAN @vlan_id on behalf of @client
+ *
+ * References are counted per device, VLAN and client; the driver's
+ * add_vlan_id() is called for the device's first reference to @vlan_id.
+ * A client's references are dropped when it is unbound from the device or
+ * unregisters.
+ * Return: 0; -EINVAL for a VLAN id above 4095; -ENODEV if @client is not
+ * bound to @dibs; -ENOMEM; or the driver's error.
+ */
+int dibs_add_vlan_id(struct dibs_dev *dibs, struct dibs_client *client,
+		     u64 vlan_id);
+
+/*
+ * dibs_del_vlan_id() - drop a reference of @client to VLAN @vlan_id
+ *
+ * The driver's del_vlan_id() is called when the device's last reference to
+ * @vlan_id goes.
+ * Return: 0; -EINVAL for a VLAN id above 4095; -ENOENT if @client holds no
+ * reference to @vlan_id on @dibs.
+ */
+int dibs_del_vlan_id(struct dibs_dev *dibs, struct dibs_client *client,
+		     u64 vlan_id);
 
 #endif /* _DIBS_H */

@@ -34,6 +34,20 @@ enum dibs_dev_type {
 	DIBS_DEV_TYPE_MAX = (__DIBS_DEV_TYPE_MAX - 1)
 };
 
+/**
+ * enum dibs_gid_role - Why a GID is listed by gid-get.
+ * @DIBS_GID_ROLE_LOCAL: The GID of a local device.
+ * @DIBS_GID_ROLE_PEER: A remote GID that DMBs of a local device accept writes from (the rgid of registered DMBs).
+ */
+enum dibs_gid_role {
+	DIBS_GID_ROLE_LOCAL,
+	DIBS_GID_ROLE_PEER,
+
+	/* private: */
+	__DIBS_GID_ROLE_MAX,
+	DIBS_GID_ROLE_MAX = (__DIBS_GID_ROLE_MAX - 1)
+};
+
 /*
  * Attribute set "dev": A dibs device.
  * DIBS_A_DEV_INDEX (u32): Numeric device index; never reused while the dibs module stays loaded.
@@ -45,6 +59,7 @@ enum dibs_dev_type {
  * DIBS_A_DEV_DMBS_IN_USE (u32): DMBs registered on the device now.
  * DIBS_A_DEV_MMAPPED_RDMB (flag): The device can map a remote DMB so that a writer stores into it directly (attach_dmb), without move_data().
  * DIBS_A_DEV_FORCE (flag): With dev-del, remove the device even while DMBs are registered on it: every client is told to drop it first.
+ * DIBS_A_DEV_BOUND_CLIENT (nest): A client bound to the device (its id and name), one attribute per client.
  */
 enum {
 	DIBS_A_DEV_INDEX = 1,
@@ -56,9 +71,161 @@ enum {
 	DIBS_A_DEV_DMBS_IN_USE,
 	DIBS_A_DEV_MMAPPED_RDMB,
 	DIBS_A_DEV_FORCE,
+	DIBS_A_DEV_BOUND_CLIENT,
 
 	__DIBS_A_DEV_MAX,
 	DIBS_A_DEV_MAX = (__DIBS_A_DEV_MAX - 1)
+};
+
+/*
+ * Attribute set "client": A dibs client, e.g. SMC-D or /dev/dibs.
+ * DIBS_A_CLIENT_ID (u32): Slot of the client in the dibs layer (0 to 7).
+ * DIBS_A_CLIENT_NAME (string): Name the client registered with.
+ * DIBS_A_CLIENT_DMBS (u32): DMBs the client holds, on all devices (in bound-dev, on that one).
+ * DIBS_A_CLIENT_BOUND_DEV (nest): A device the client is bound to: its index and name, and in dmbs-in-use the client's DMBs there.
+ * DIBS_A_CLIENT_DEV_INDEX (u32): Index of the device to bind or unbind, or the device of a notification.
+ * DIBS_A_CLIENT_DEV_NAME (string): Name of the device to bind or unbind, or the device of a notification.
+ * DIBS_A_CLIENT_FORCE (flag): With client-unbind, unbind even while the client holds DMBs on the device: its del_dev() must release them.
+ */
+enum {
+	DIBS_A_CLIENT_ID = 1,
+	DIBS_A_CLIENT_NAME,
+	DIBS_A_CLIENT_DMBS,
+	DIBS_A_CLIENT_BOUND_DEV,
+	DIBS_A_CLIENT_DEV_INDEX,
+	DIBS_A_CLIENT_DEV_NAME,
+	DIBS_A_CLIENT_FORCE,
+
+	__DIBS_A_CLIENT_MAX,
+	DIBS_A_CLIENT_MAX = (__DIBS_A_CLIENT_MAX - 1)
+};
+
+/*
+ * Attribute set "dmb": A DMB registered on a local device.
+ * DIBS_A_DMB_PAD (pad): Padding for 64-bit attributes.
+ * DIBS_A_DMB_DEV_INDEX (u32): Index of the DMB's device; a dump filter in requests.
+ * DIBS_A_DMB_DEV_NAME (string): Name of the DMB's device; a dump filter in requests.
+ * DIBS_A_DMB_CLIENT_ID (u32): Client owning the DMB; a dump filter in requests.
+ * DIBS_A_DMB_CLIENT_NAME (string): Name of the owning client; a dump filter in requests.
+ * DIBS_A_DMB_TOKEN (u64): The DMB's token. A write capability: only sent to CAP_NET_ADMIN callers, and never in notifications.
+ * DIBS_A_DMB_IDX (u32): Index of the DMB on its device.
+ * DIBS_A_DMB_LEN (u32): Length of the DMB in bytes.
+ * DIBS_A_DMB_RGID (binary): GID of the only remote device that may write into the DMB.
+ * DIBS_A_DMB_VLAN_ID (u16): VLAN the DMB was registered for, if any.
+ * DIBS_A_DMB_ATTACHED (flag): A writer has the DMB mapped (attach_dmb, nocopy writes).
+ * DIBS_A_DMB_BYTES (u64): Bytes written into the DMB by move_data().
+ * DIBS_A_DMB_MOVES (u64): move_data() calls that wrote into the DMB.
+ * DIBS_A_DMB_SIGNALS (u64): move_data() calls into the DMB that signalled its owner.
+ */
+enum {
+	DIBS_A_DMB_PAD = 1,
+	DIBS_A_DMB_DEV_INDEX,
+	DIBS_A_DMB_DEV_NAME,
+	DIBS_A_DMB_CLIENT_ID,
+	DIBS_A_DMB_CLIENT_NAME,
+	DIBS_A_DMB_TOKEN,
+	DIBS_A_DMB_IDX,
+	DIBS_A_DMB_LEN,
+	DIBS_A_DMB_RGID,
+	DIBS_A_DMB_VLAN_ID,
+	DIBS_A_DMB_ATTACHED,
+	DIBS_A_DMB_BYTES,
+	DIBS_A_DMB_MOVES,
+	DIBS_A_DMB_SIGNALS,
+
+	__DIBS_A_DMB_MAX,
+	DIBS_A_DMB_MAX = (__DIBS_A_DMB_MAX - 1)
+};
+
+/*
+ * Attribute set "gid": A GID in use, or a reachability probe.
+ * DIBS_A_GID_GID (binary): The GID, a UUID; in gid-check, the remote GID to probe.
+ * DIBS_A_GID_ROLE (u32): Whether the GID is a local device's own or a peer's.
+ * DIBS_A_GID_DEV_INDEX (u32): Index of the local device.
+ * DIBS_A_GID_DEV_NAME (string): Name of the local device.
+ * DIBS_A_GID_FABRIC_ID (u16): Fabric of the local device.
+ * DIBS_A_GID_DMBS (u32): For a peer GID, the DMBs of the device that accept writes from it.
+ * DIBS_A_GID_VLAN_ID (u16): In gid-check, the VLAN to probe on.
+ * DIBS_A_GID_REACHABLE (u8): Result of gid-check, 1 if the device reaches the GID, else 0.
+ */
+enum {
+	DIBS_A_GID_GID = 1,
+	DIBS_A_GID_ROLE,
+	DIBS_A_GID_DEV_INDEX,
+	DIBS_A_GID_DEV_NAME,
+	DIBS_A_GID_FABRIC_ID,
+	DIBS_A_GID_DMBS,
+	DIBS_A_GID_VLAN_ID,
+	DIBS_A_GID_REACHABLE,
+
+	__DIBS_A_GID_MAX,
+	DIBS_A_GID_MAX = (__DIBS_A_GID_MAX - 1)
+};
+
+/*
+ * Attribute set "vlan": A VLAN a client put a device into (add_vlan_id).
+ * DIBS_A_VLAN_DEV_INDEX (u32): Index of the device; a dump filter in requests.
+ * DIBS_A_VLAN_DEV_NAME (string): Name of the device; a dump filter in requests.
+ * DIBS_A_VLAN_ID (u16): The VLAN id.
+ * DIBS_A_VLAN_CLIENT_ID (u32): The client holding the references; absent for references taken through the device's add_vlan_id op, which names no client.
+ * DIBS_A_VLAN_CLIENT_NAME (string): Name of that client.
+ * DIBS_A_VLAN_REFS (u32): References the client holds on the VLAN of the device.
+ */
+enum {
+	DIBS_A_VLAN_DEV_INDEX = 1,
+	DIBS_A_VLAN_DEV_NAME,
+	DIBS_A_VLAN_ID,
+	DIBS_A_VLAN_CLIENT_ID,
+	DIBS_A_VLAN_CLIENT_NAME,
+	DIBS_A_VLAN_REFS,
+
+	__DIBS_A_VLAN_MAX,
+	DIBS_A_VLAN_MAX = (__DIBS_A_VLAN_MAX - 1)
+};
+
+/*
+ * Attribute set "stats": Statistics of a device or of a client. Counters count from the module
+load, the device's addition or the client's registration, or from the
+last stats-reset.
+ * DIBS_A_STATS_PAD (pad): Padding for 64-bit attributes.
+ * DIBS_A_STATS_DEV_INDEX (u32): The device the statistics are of.
+ * DIBS_A_STATS_DEV_NAME (string): Name of that device.
+ * DIBS_A_STATS_CLIENT_ID (u32): The client the statistics are of.
+ * DIBS_A_STATS_CLIENT_NAME (string): Name of that client.
+ * DIBS_A_STATS_DMBS_IN_USE (u32): DMBs registered now.
+ * DIBS_A_STATS_DMBS_MAX_IN_USE (u32): Most DMBs registered at once (reset to dmbs-in-use).
+ * DIBS_A_STATS_DMB_REGISTRATIONS (u64): DMBs registered.
+ * DIBS_A_STATS_DMB_UNREGISTRATIONS (u64): DMBs unregistered.
+ * DIBS_A_STATS_DMB_FAIL_NOSPC (u64): Registrations refused because the device was full (ENOSPC).
+ * DIBS_A_STATS_DMB_FAIL_NOMEM (u64): Registrations that failed for lack of memory (ENOMEM).
+ * DIBS_A_STATS_DMB_FAIL_OTHER (u64): Registrations that failed for any other reason.
+ * DIBS_A_STATS_MOVES (u64): move_data() calls: for a device, those made on it; for a client, those into its DMBs.
+ * DIBS_A_STATS_MOVE_BYTES (u64): Bytes written by those move_data() calls that succeeded.
+ * DIBS_A_STATS_MOVE_ERRORS (u64): Those move_data() calls that failed.
+ * DIBS_A_STATS_SIGNALS (u64): Successful move_data() calls that signalled the DMB's owner.
+ * DIBS_A_STATS_EVENTS (u64): Events (handle_event()) delivered to clients.
+ */
+enum {
+	DIBS_A_STATS_PAD = 1,
+	DIBS_A_STATS_DEV_INDEX,
+	DIBS_A_STATS_DEV_NAME,
+	DIBS_A_STATS_CLIENT_ID,
+	DIBS_A_STATS_CLIENT_NAME,
+	DIBS_A_STATS_DMBS_IN_USE,
+	DIBS_A_STATS_DMBS_MAX_IN_USE,
+	DIBS_A_STATS_DMB_REGISTRATIONS,
+	DIBS_A_STATS_DMB_UNREGISTRATIONS,
+	DIBS_A_STATS_DMB_FAIL_NOSPC,
+	DIBS_A_STATS_DMB_FAIL_NOMEM,
+	DIBS_A_STATS_DMB_FAIL_OTHER,
+	DIBS_A_STATS_MOVES,
+	DIBS_A_STATS_MOVE_BYTES,
+	DIBS_A_STATS_MOVE_ERRORS,
+	DIBS_A_STATS_SIGNALS,
+	DIBS_A_STATS_EVENTS,
+
+	__DIBS_A_STATS_MAX,
+	DIBS_A_STATS_MAX = (__DIBS_A_STATS_MAX - 1)
 };
 
 /*
@@ -68,6 +235,21 @@ enum {
  * DIBS_CMD_DEV_DEL: Delete a device, by index or name. A device that still has DMBs is refused with EBUSY unless force is given. Only devices created by the dibs module itself (loopback) can be deleted.
  * DIBS_CMD_DEV_NEW_NTF: A device was added.
  * DIBS_CMD_DEV_DEL_NTF: A device is being removed.
+ * DIBS_CMD_CLIENT_GET: Get one client by id or name, or dump all clients.
+ * DIBS_CMD_CLIENT_BIND: Bind a client to a device: the client's add_dev() is called and it receives the device's interrupts and events again. New devices are bound to every client.
+ * DIBS_CMD_CLIENT_UNBIND: Unbind a client from a device: its del_dev() is called and its handlers for the device stop. Refused with EBUSY while the client holds DMBs on the device, unless force is given.
+ * DIBS_CMD_CLIENT_NEW_NTF: A client registered.
+ * DIBS_CMD_CLIENT_DEL_NTF: A client unregistered.
+ * DIBS_CMD_CLIENT_BIND_NTF: A client was bound to a device.
+ * DIBS_CMD_CLIENT_UNBIND_NTF: A client was unbound from a device.
+ * DIBS_CMD_DMB_GET: Dump the DMBs registered on local devices, optionally only those of one device and/or one client. Tokens are left out for callers without CAP_NET_ADMIN.
+ * DIBS_CMD_DMB_NEW_NTF: A DMB was registered (without its token).
+ * DIBS_CMD_DMB_DEL_NTF: A DMB was unregistered (without its token), with its final counters.
+ * DIBS_CMD_GID_GET: Dump the GIDs in use: every local device's own GID, and every peer GID that registered DMBs accept writes from, per device.
+ * DIBS_CMD_GID_CHECK: Ask a device whether it reaches a remote GID, optionally on a VLAN, through the device's query_remote_gid op.
+ * DIBS_CMD_VLAN_GET: Dump the VLANs of the devices, one entry per device, VLAN and client, optionally of one device only.
+ * DIBS_CMD_STATS_GET: Get the statistics of one device or one client, or dump those of every device and then every client.
+ * DIBS_CMD_STATS_RESET: Reset the counters of one device, or of every device and client when no device is given. dmbs-max-in-use restarts at dmbs-in-use.
  */
 enum {
 	DIBS_CMD_DEV_GET = 1,
@@ -75,11 +257,27 @@ enum {
 	DIBS_CMD_DEV_DEL,
 	DIBS_CMD_DEV_NEW_NTF,
 	DIBS_CMD_DEV_DEL_NTF,
+	DIBS_CMD_CLIENT_GET,
+	DIBS_CMD_CLIENT_BIND,
+	DIBS_CMD_CLIENT_UNBIND,
+	DIBS_CMD_CLIENT_NEW_NTF,
+	DIBS_CMD_CLIENT_DEL_NTF,
+	DIBS_CMD_CLIENT_BIND_NTF,
+	DIBS_CMD_CLIENT_UNBIND_NTF,
+	DIBS_CMD_DMB_GET,
+	DIBS_CMD_DMB_NEW_NTF,
+	DIBS_CMD_DMB_DEL_NTF,
+	DIBS_CMD_GID_GET,
+	DIBS_CMD_GID_CHECK,
+	DIBS_CMD_VLAN_GET,
+	DIBS_CMD_STATS_GET,
+	DIBS_CMD_STATS_RESET,
 
 	__DIBS_CMD_MAX,
 	DIBS_CMD_MAX = (__DIBS_CMD_MAX - 1)
 };
 
 #define DIBS_MCGRP_MONITOR	"monitor"
+#define DIBS_MCGRP_DMB	"dmb"
 
 #endif /* _UAPI_LINUX_DIBS_H */
