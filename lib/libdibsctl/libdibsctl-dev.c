@@ -45,6 +45,7 @@ DIBSCTL_EXPORT struct dibsctl_dev *dibsctl_dev_unref(struct dibsctl_dev *dev)
 		return NULL;
 	if (--dev->refcount > 0)
 		return dev;
+	dibsctl_client_list_unref(dev->clients);
 	free(dev);
 	return NULL;
 }
@@ -417,6 +418,17 @@ DIBSCTL_EXPORT int dibsctl_dev_get_gid(const struct dibsctl_dev *dev,
 	if (!dibsctl_dev_has(dev, DIBS_A_DEV_GID))
 		return -ENODATA;
 	memcpy(gid, dev->gid, DIBS_GID_LEN);
+	return 0;
+}
+
+DIBSCTL_EXPORT int dibsctl_dev_get_clients(const struct dibsctl_dev *dev,
+					   struct dibsctl_client_list **clients)
+{
+	if (!dev || !clients)
+		return -EINVAL;
+	if (!dev->clients)
+		return -ENODATA;
+	*clients = dibsctl_client_list_ref(dev->clients);
 	return 0;
 }
 

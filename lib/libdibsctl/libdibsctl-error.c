@@ -105,15 +105,24 @@ int dibsctl_errno_from_nl(int nlerr)
 	}
 }
 
-static const char *dibsctl_dev_attr_name(uint32_t type)
+/* Named in the set of the request: dev, unless another was sent. */
+static const char *dibsctl_attr_name(const struct dibsctl *ctx, uint32_t type)
 {
-	if (type > DIBS_A_DEV_MAX)
+	const char *const *names = ctx->attr_names;
+	int max = ctx->attr_max;
+
+	if (!names) {
+		names = dibs_nl_dev_attr_name;
+		max = DIBS_A_DEV_MAX;
+	}
+	if (type > (uint32_t)max)
 		return NULL;
-	return dibs_nl_dev_attr_name[type];
+	return names[type];
 }
 
 /* The attribute of our own request that the kernel's offset points at. */
-static const char *dibsctl_attr_at_offset(const struct nlmsghdr *request,
+static const char *dibsctl_attr_at_offset(const struct dibsctl *ctx,
+					  const struct nlmsghdr *request,
 					  uint32_t offs)
 {
 	const struct nlattr *nla;
@@ -123,7 +132,7 @@ static const char *dibsctl_attr_at_offset(const struct nlmsghdr *request,
 	    request->nlmsg_len - offs < NLA_HDRLEN)
 		return NULL;
 	nla = (const struct nlattr *)((const char *)request + offs);
-	return dibsctl_dev_attr_name(nla->nla_type & NLA_TYPE_MASK);
+	return dibsctl_attr_name(ctx, nla->nla_type & NLA_TYPE_MASK);
 }
 
 static void dibsctl_store_kernel_msg(struct dibsctl *ctx, const char *msg,
@@ -195,14 +204,14 @@ void dibsctl_set_extack(struct dibsctl *ctx, const struct nlmsghdr *nlh,
 		case NLMSGERR_ATTR_OFFS:
 			if (data_len == sizeof(val)) {
 				memcpy(&val, data, sizeof(val));
-				ctx->err_attr = dibsctl_attr_at_offset(request,
-								       val);
+				ctx->err_attr = dibsctl_attr_at_offset(ctx,
+								       request, val);
 			}
 			break;
 		case NLMSGERR_ATTR_MISS_TYPE:
 			if (data_len == sizeof(val)) {
 				memcpy(&val, data, sizeof(val));
-				ctx->err_attr = dibsctl_dev_attr_name(val);
+				ctx->err_attr = dibsctl_attr_name(ctx, val);
 			}
 			break;
 		default:

@@ -63,6 +63,41 @@ err_free_sock:
 	return dibsctl_fail(ctx, err, "cannot open a generic netlink socket");
 }
 
+/* The attribute set of each request, to name attributes in extacks. */
+static void dibsctl_set_attr_names(struct dibsctl *ctx, uint8_t cmd)
+{
+	switch (cmd) {
+	case DIBS_CMD_CLIENT_GET:
+	case DIBS_CMD_CLIENT_BIND:
+	case DIBS_CMD_CLIENT_UNBIND:
+		ctx->attr_names = dibs_nl_client_attr_name;
+		ctx->attr_max = DIBS_A_CLIENT_MAX;
+		break;
+	case DIBS_CMD_DMB_GET:
+		ctx->attr_names = dibs_nl_dmb_attr_name;
+		ctx->attr_max = DIBS_A_DMB_MAX;
+		break;
+	case DIBS_CMD_GID_GET:
+	case DIBS_CMD_GID_CHECK:
+		ctx->attr_names = dibs_nl_gid_attr_name;
+		ctx->attr_max = DIBS_A_GID_MAX;
+		break;
+	case DIBS_CMD_VLAN_GET:
+		ctx->attr_names = dibs_nl_vlan_attr_name;
+		ctx->attr_max = DIBS_A_VLAN_MAX;
+		break;
+	case DIBS_CMD_STATS_GET:
+	case DIBS_CMD_STATS_RESET:
+		ctx->attr_names = dibs_nl_stats_attr_name;
+		ctx->attr_max = DIBS_A_STATS_MAX;
+		break;
+	default:
+		ctx->attr_names = dibs_nl_dev_attr_name;
+		ctx->attr_max = DIBS_A_DEV_MAX;
+		break;
+	}
+}
+
 /* Starts a request message for @cmd; the caller adds attributes. */
 int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
 		       struct nl_msg **msg)
@@ -84,6 +119,7 @@ int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
 		nlmsg_free(m);
 		return -ENOMEM;
 	}
+	dibsctl_set_attr_names(ctx, cmd);
 	*msg = m;
 	return 0;
 }
@@ -91,7 +127,8 @@ int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
 struct dibsctl_transaction {
 	struct dibsctl *ctx;
 	const struct nlmsghdr *request;
-	struct dibsctl_dev_list *replies;
+	int (*parse)(struct nlmsghdr *nlh, void *arg);
+	void *arg;
 	int err;
 	bool done;
 };
@@ -105,28 +142,21 @@ static void dibsctl_transaction_fail(struct dibsctl_transaction *t, int err)
 static int dibsctl_on_valid(struct nl_msg *msg, void *arg)
 {
 	struct dibsctl_transaction *t = arg;
-	struct dibsctl_dev *dev;
 	int err;
 
 	/*
 	 * A reply we cannot use is remembered, not returned: reading goes
 	 * on to the end so that the socket stays in step with the kernel.
 	 */
-	if (!t->replies || t->err)
+	if (!t->parse || t->err)
 		return NL_OK;
-
-	err = dibsctl_dev_new_from_nlmsg(nlmsg_hdr(msg), &dev);
+	err = t->parse(nlmsg_hdr(msg), t->arg);
 	if (err) {
 		dibsctl_transaction_fail(t, err);
 		if (err == -EBADMSG)
 			dibsctl_fail(t->ctx, err,
-				     "malformed device in the kernel's reply");
-		return NL_OK;
+				     "malformed object in the kernel's reply");
 	}
-	err = dibsctl_dev_list_append(t->replies, dev);
-	dibsctl_dev_unref(dev);
-	if (err)
-		dibsctl_transaction_fail(t, err);
 	return NL_OK;
 }
 
@@ -172,6 +202,20 @@ static int dibsctl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
 	return NL_STOP;
 }
 
+static int dibsctl_parse_dev(struct nlmsghdr *nlh, void *arg)
+{
+	struct dibsctl_dev_list *replies = arg;
+	struct dibsctl_dev *dev;
+	int err;
+
+	err = dibsctl_dev_new_from_nlmsg(nlh, &dev);
+	if (err)
+		return err;
+	err = dibsctl_dev_list_append(replies, dev);
+	dibsctl_dev_unref(dev);
+	return err;
+}
+
 /*
  * Sends @msg (not freed here) and reads until its ack, error or end of
  * dump.  Every device in a reply is appended to @replies when given.
@@ -179,9 +223,19 @@ static int dibsctl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
 int dibsctl_nl_transact(struct dibsctl *ctx, struct nl_msg *msg,
 			struct dibsctl_dev_list *replies)
 {
+	return dibsctl_nl_transact_parse(ctx, msg,
+					 replies ? dibsctl_parse_dev : NULL,
+					 replies);
+}
+
+int dibsctl_nl_transact_parse(struct dibsctl *ctx, struct nl_msg *msg,
+			      int (*parse)(struct nlmsghdr *nlh, void *arg),
+			      void *arg)
+{
 	struct dibsctl_transaction t = {
 		.ctx = ctx,
-		.replies = replies,
+		.parse = parse,
+		.arg = arg,
 	};
 	struct nl_cb *cb;
 	int err;
@@ -225,12 +279,58 @@ out_put_cb:
 int dibsctl_dev_new_from_nlmsg(struct nlmsghdr *nlh, struct dibsctl_dev **dev)
 {
 	struct nlattr *tb[DIBS_A_DEV_MAX + 1];
-	struct dibsctl_dev *d;
 	int err;
 
 	err = genlmsg_parse(nlh, 0, tb, DIBS_A_DEV_MAX, dibs_nl_dev_policy);
 	if (err < 0)
 		return -EBADMSG;
+	return dibsctl_dev_new_from_attrs(tb, genlmsg_attrdata(nlmsg_data(nlh), 0),
+					  genlmsg_attrlen(nlmsg_data(nlh), 0),
+					  dev);
+}
+
+/* The bound-client nests of a device, each a client with id and name. */
+static int dibsctl_dev_parse_clients(struct dibsctl_dev *d, struct nlattr **tb,
+				     struct nlattr *attrs, int len)
+{
+	struct nlattr *nest;
+	int rem, err;
+
+	if (!tb[DIBS_A_DEV_BOUND_CLIENT])
+		return 0;
+	d->clients = (struct dibsctl_client_list *)dibsctl_rec_list_alloc();
+	if (!d->clients)
+		return -ENOMEM;
+	nla_for_each_attr(nest, attrs, len, rem) {
+		struct nlattr *ctb[DIBS_A_CLIENT_MAX + 1];
+		struct dibsctl_rec *rec;
+
+		if (nla_type(nest) != DIBS_A_DEV_BOUND_CLIENT)
+			continue;
+		if (nla_parse_nested(ctb, DIBS_A_CLIENT_MAX, nest,
+				     dibs_nl_client_policy) < 0)
+			return -EBADMSG;
+		err = dibsctl_rec_from_attrs(&dibsctl_client_set, ctb, &rec);
+		if (err)
+			return err;
+		err = dibsctl_rec_list_append(&d->clients->list, rec);
+		dibsctl_rec_unref(rec);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * From parsed attributes: of a whole message (@attrs, @len: its
+ * attributes, for the multi-attr nests), or of a nest (@attrs NULL:
+ * only the attributes that came, no flags, no nests).
+ */
+int dibsctl_dev_new_from_attrs(struct nlattr **tb, struct nlattr *attrs,
+			       int len, struct dibsctl_dev **dev)
+{
+	struct dibsctl_dev *d;
+	int err;
 
 	d = dibsctl_dev_alloc();
 	if (!d)
@@ -242,12 +342,12 @@ int dibsctl_dev_new_from_nlmsg(struct nlmsghdr *nlh, struct dibsctl_dev **dev)
 	}
 	if (tb[DIBS_A_DEV_NAME]) {
 		const char *name = nla_data(tb[DIBS_A_DEV_NAME]);
-		size_t len = strnlen(name, nla_len(tb[DIBS_A_DEV_NAME]));
+		size_t n = strnlen(name, nla_len(tb[DIBS_A_DEV_NAME]));
 
-		if (len == 0 || len >= sizeof(d->name))
+		if (n == 0 || n >= sizeof(d->name))
 			goto err_bad_msg;
-		memcpy(d->name, name, len);
-		d->name[len] = '\0';
+		memcpy(d->name, name, n);
+		d->name[n] = '\0';
 		d->present |= DIBSCTL_HAS(DIBS_A_DEV_NAME);
 	}
 	if (tb[DIBS_A_DEV_TYPE]) {
@@ -272,9 +372,16 @@ int dibsctl_dev_new_from_nlmsg(struct nlmsghdr *nlh, struct dibsctl_dev **dev)
 		d->dmbs_in_use = nla_get_u32(tb[DIBS_A_DEV_DMBS_IN_USE]);
 		d->present |= DIBSCTL_HAS(DIBS_A_DEV_DMBS_IN_USE);
 	}
-	/* A netlink reply always answers a flag: absent means false. */
-	d->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
-	d->present |= DIBSCTL_HAS(DIBS_A_DEV_MMAPPED_RDMB);
+	if (attrs) {
+		/* A netlink reply always answers a flag: absent means false. */
+		d->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
+		d->present |= DIBSCTL_HAS(DIBS_A_DEV_MMAPPED_RDMB);
+		err = dibsctl_dev_parse_clients(d, tb, attrs, len);
+		if (err) {
+			dibsctl_dev_unref(d);
+			return err;
+		}
+	}
 
 	*dev = d;
 	return 0;

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* DMBs (dmb-get): the dump with its device and client filters, getters. */
+#include <errno.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "dibs-nl-gen.h"
+#include "libdibsctl-private.h"
+
+DIBSCTL_REC_TYPE(dmb)
+DIBSCTL_REC_GETTER(dmb, dev_index, DIBS_A_DMB_DEV_INDEX, uint32_t)
+DIBSCTL_REC_STRING(dmb, dev_name, DIBS_A_DMB_DEV_NAME)
+DIBSCTL_REC_GETTER(dmb, client_id, DIBS_A_DMB_CLIENT_ID, uint32_t)
+DIBSCTL_REC_STRING(dmb, client_name, DIBS_A_DMB_CLIENT_NAME)
+DIBSCTL_REC_GETTER(dmb, token, DIBS_A_DMB_TOKEN, uint64_t)
+DIBSCTL_REC_GETTER(dmb, idx, DIBS_A_DMB_IDX, uint32_t)
+DIBSCTL_REC_GETTER(dmb, len, DIBS_A_DMB_LEN, uint32_t)
+DIBSCTL_REC_GETTER(dmb, vlan_id, DIBS_A_DMB_VLAN_ID, uint16_t)
+DIBSCTL_REC_GETTER(dmb, attached, DIBS_A_DMB_ATTACHED, bool)
+DIBSCTL_REC_GETTER(dmb, bytes, DIBS_A_DMB_BYTES, uint64_t)
+DIBSCTL_REC_GETTER(dmb, moves, DIBS_A_DMB_MOVES, uint64_t)
+DIBSCTL_REC_GETTER(dmb, signals, DIBS_A_DMB_SIGNALS, uint64_t)
+
+DIBSCTL_EXPORT int dibsctl_dmb_get_rgid(const struct dibsctl_dmb *dmb,
+					uint8_t rgid[DIBSCTL_GID_LEN])
+{
+	if (!dmb || !rgid)
+		return -EINVAL;
+	if (!dibsctl_rec_has(&dmb->rec, DIBS_A_DMB_RGID))
+		return -ENODATA;
+	memcpy(rgid, dmb->rec.gid, DIBS_GID_LEN);
+	return 0;
+}
+
+DIBSCTL_EXPORT int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
+					const char *client,
+					struct dibsctl_dmb_list **list)
+{
+	struct dibsctl_rec_list *l;
+	struct nl_msg *msg;
+	int err;
+
+	if (!ctx || !list)
+		return -EINVAL;
+	dibsctl_clear_error(ctx);
+	err = dev ? dibsctl_check_dev_name(ctx, dev) : 0;
+	if (!err && client)
+		err = dibsctl_check_client_name(ctx, client);
+	if (!err)
+		err = dibsctl_netlink_only(ctx);
+	if (err)
+		return err;
+	l = dibsctl_rec_list_alloc();
+	if (!l)
+		return -ENOMEM;
+	err = dibsctl_nl_request(ctx, DIBS_CMD_DMB_GET, NLM_F_DUMP, &msg);
+	if (!err) {
+		if ((dev && nla_put_string(msg, DIBS_A_DMB_DEV_NAME, dev)) ||
+		    (client && nla_put_string(msg, DIBS_A_DMB_CLIENT_NAME,
+					      client)))
+			err = -ENOMEM;
+		else
+			err = dibsctl_rec_transact(ctx, msg, &dibsctl_dmb_set, l);
+		nlmsg_free(msg);
+	}
+	if (err) {
+		dibsctl_rec_list_unref(l);
+		return err;
+	}
+	*list = (struct dibsctl_dmb_list *)l;
+	return 0;
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* VLANs of the devices (vlan-get), optionally of one device. */
+#include <errno.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "dibs-nl-gen.h"
+#include "libdibsctl-private.h"
+
+DIBSCTL_REC_TYPE(vlan)
+DIBSCTL_REC_GETTER(vlan, dev_index, DIBS_A_VLAN_DEV_INDEX, uint32_t)
+DIBSCTL_REC_STRING(vlan, dev_name, DIBS_A_VLAN_DEV_NAME)
+DIBSCTL_REC_GETTER(vlan, id, DIBS_A_VLAN_ID, uint16_t)
+DIBSCTL_REC_GETTER(vlan, client_id, DIBS_A_VLAN_CLIENT_ID, uint32_t)
+DIBSCTL_REC_STRING(vlan, client_name, DIBS_A_VLAN_CLIENT_NAME)
+DIBSCTL_REC_GETTER(vlan, refs, DIBS_A_VLAN_REFS, uint32_t)
+
+DIBSCTL_EXPORT int dibsctl_vlan_list_new(struct dibsctl *ctx, const char *dev,
+					 struct dibsctl_vlan_list **list)
+{
+	struct dibsctl_rec_list *l;
+	struct nl_msg *msg;
+	int err;
+
+	if (!ctx || !list)
+		return -EINVAL;
+	dibsctl_clear_error(ctx);
+	err = dev ? dibsctl_check_dev_name(ctx, dev) : 0;
+	if (!err)
+		err = dibsctl_netlink_only(ctx);
+	if (err)
+		return err;
+	l = dibsctl_rec_list_alloc();
+	if (!l)
+		return -ENOMEM;
+	err = dibsctl_nl_request(ctx, DIBS_CMD_VLAN_GET, NLM_F_DUMP, &msg);
+	if (!err) {
+		if (dev && nla_put_string(msg, DIBS_A_VLAN_DEV_NAME, dev))
+			err = -ENOMEM;
+		else
+			err = dibsctl_rec_transact(ctx, msg, &dibsctl_vlan_set, l);
+		nlmsg_free(msg);
+	}
+	if (err) {
+		dibsctl_rec_list_unref(l);
+		return err;
+	}
+	*list = (struct dibsctl_vlan_list *)l;
+	return 0;
+}
