@@ -9,34 +9,6 @@
 
 #include "dibsctl.h"
 
-static const char *cmd_where(const struct cmd *cmd, char *buf, size_t size)
-{
-	if (cmd->object)
-		snprintf(buf, size, "%s %s", cmd->object->name, cmd->verb->name);
-	else
-		snprintf(buf, size, "%s", cmd->verb->name);
-	return buf;
-}
-
-/*
- * DEV is a name or an index; either way it fits in a name.  A leading
- * '-' is an option in the wrong place ("show -j"), not a device.
- */
-static int check_dev_arg(struct cli *cli, const char *where, const char *dev)
-{
-	size_t len = strlen(dev);
-
-	if (dev[0] == '-')
-		return cli_usage_error(cli,
-				       "%s: \"%s\": options go before the command, as in \"dibsctl %s %s\"",
-				       where, dev, dev, where);
-	if (len == 0 || len > DIBSCTL_DEV_NAME_MAX)
-		return cli_usage_error(cli,
-				       "%s: \"%s\" is no device name or index (1 to %d bytes)",
-				       where, dev, DIBSCTL_DEV_NAME_MAX);
-	return EXIT_OK;
-}
-
 static int dev_parse_show(struct cli *cli, const struct cmd_verb *verb,
 			  int argc, char **argv, struct cmd *cmd)
 {
@@ -175,6 +147,57 @@ static int dev_delete(struct dibsctl *ctx, const char *dev, unsigned int flags)
 	return err;
 }
 
+/*
+ * -s: the counters of each device, from one stats dump, matched by
+ * index (NULL where the dump has none).
+ */
+static int dev_stats(struct dibsctl *ctx, struct dibsctl_dev *const *devs,
+		     size_t n, struct dibsctl_stats_list **list,
+		     struct dibsctl_stats ***stats)
+{
+	struct dibsctl_stats *s;
+	size_t i;
+	int err;
+
+	err = dibsctl_stats_list_new(ctx, list);
+	if (err)
+		return err;
+	*stats = calloc(n + 1, sizeof(**stats));
+	if (!*stats) {
+		*list = dibsctl_stats_list_unref(*list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t index, stats_index;
+
+		if (dibsctl_dev_get_index(devs[i], &index) < 0)
+			continue;
+		dibsctl_stats_list_foreach(s, *list)
+			if (dibsctl_stats_get_dev_index(s, &stats_index) == 0 &&
+			    stats_index == index)
+				(*stats)[i] = s;
+	}
+	return 0;
+}
+
+static int dev_print(struct cli *cli, struct dibsctl *ctx,
+		     struct dibsctl_dev *const *devs, size_t n)
+{
+	struct dibsctl_stats_list *list = NULL;
+	struct dibsctl_stats **stats = NULL;
+	int err;
+
+	if (!cli->print.stats)
+		return print_dev_list(&cli->print, cli->out, devs, n);
+	err = dev_stats(ctx, devs, n, &list, &stats);
+	if (err)
+		return err;
+	err = print_dev_list_stats(&cli->print, cli->out, devs, stats, n);
+	free(stats);
+	dibsctl_stats_list_unref(list);
+	return err;
+}
+
 static int dev_show_all(struct cli *cli, struct dibsctl *ctx)
 {
 	struct dibsctl_dev_list *list;
@@ -195,7 +218,7 @@ static int dev_show_all(struct cli *cli, struct dibsctl *ctx)
 	dibsctl_dev_list_foreach(dev, list)
 		devs[n++] = dev;
 
-	err = print_dev_list(&cli->print, cli->out, devs, n);
+	err = dev_print(cli, ctx, devs, n);
 	free(devs);
 	dibsctl_dev_list_unref(list);
 	if (err)
@@ -218,7 +241,7 @@ static int dev_run_show(struct cli *cli, const struct cmd *cmd)
 	err = dev_lookup(ctx, cmd->dev.dev, &dev);
 	if (err)
 		return cli_op_error(cli, err, "show %s", cmd->dev.dev);
-	err = print_dev_list(&cli->print, cli->out, &dev, 1);
+	err = dev_print(cli, ctx, &dev, 1);
 	dibsctl_dev_unref(dev);
 	if (err)
 		return cli_op_error(cli, err, "show %s", cmd->dev.dev);

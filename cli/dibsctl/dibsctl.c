@@ -16,6 +16,12 @@
 
 static const struct cmd_object *const objects[] = {
 	&dev_object,
+	&client_object,
+	&dmb_object,
+	&gid_object,
+	&vlan_object,
+	&stats_object,
+	&monitor_object,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -129,9 +135,10 @@ void cli_print_usage(FILE *out)
 	for (i = 0; i < N_OBJECTS; i++)
 		fprintf(out, " %s", objects[i]->name);
 	fputs(" }\n"
-	      "OPTIONS := { -j|--json | -p|--pretty | -d|--details |\n"
+	      "OPTIONS := { -j|--json | -p|--pretty | -d|--details | -s|--stats |\n"
 	      "             -b|--batch FILE | -V|--version | -h|--help }\n"
-	      "DEV := device name, or index when no device has that name\n",
+	      "DEV := device name, or index when no device has that name\n"
+	      "CLIENT := client name, or id when no client has that name\n",
 	      out);
 }
 
@@ -216,6 +223,7 @@ static const struct {
 	{ "json", 'j' },
 	{ "pretty", 'p' },
 	{ "details", 'd' },
+	{ "stats", 's' },
 	{ "batch", 'b' },
 	{ "version", 'V' },
 	{ "help", 'h' },
@@ -233,6 +241,9 @@ static void apply_option(struct cli *cli, char opt, const char *value)
 		break;
 	case 'd':
 		cli->print.details = true;
+		break;
+	case 's':
+		cli->print.stats = true;
 		break;
 	case 'b':
 		cli->batch_file = value;
@@ -296,7 +307,7 @@ static int parse_short_options(struct cli *cli, int argc, char **argv, int *i)
 			apply_option(cli, 'b', value);
 			return EXIT_OK;
 		}
-		if (!strchr("jpdVh", *p))
+		if (!strchr("jpdsVh", *p))
 			return cli_usage_error(cli, "unknown option \"-%c\"; try \"dibsctl help\"",
 					       *p);
 		apply_option(cli, *p, NULL);

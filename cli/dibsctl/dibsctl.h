@@ -28,6 +28,8 @@ enum output_format {
 struct print_opts {
 	enum output_format format;
 	bool details;
+	/* -s: device counters with dev show. */
+	bool stats;
 };
 
 /* State of one dibsctl invocation; nothing of it is global. */
@@ -65,6 +67,26 @@ struct dev_args {
 	bool force;
 };
 
+/* Arguments of the client, dmb, gid, vlan, stats and monitor verbs. */
+struct obj_args {
+	const char *client;	/* CLIENT: a name, or an id */
+	const char *dev;	/* DEV: a name, or an index */
+	struct opt_gid gid;
+	struct opt_u32 vlan;
+	bool force;
+	/* monitor: DIBSCTL_MONITOR_* groups and which events to print */
+	unsigned int groups;
+	unsigned int events;	/* bit per enum dibsctl_event_type */
+};
+
+/* What gid check found, for its printer. */
+struct gid_check_result {
+	const char *dev;
+	uint8_t gid[DIBSCTL_GID_LEN];
+	int vlan_id;		/* DIBSCTL_NO_VLAN: none given */
+	bool reachable;
+};
+
 struct cmd;
 
 /*
@@ -91,6 +113,7 @@ struct cmd {
 	const struct cmd_object *object;
 	const struct cmd_verb *verb;
 	struct dev_args dev;
+	struct obj_args obj;
 };
 
 /*
@@ -131,8 +154,31 @@ int parse_new_dev_name(struct cli *cli, const char *keyword,
 		       const char *value, void *dest);
 int parse_gid(struct cli *cli, const char *keyword, const char *value,
 	      void *dest);
+int parse_dev_arg(struct cli *cli, const char *keyword, const char *value,
+		  void *dest);
+int parse_client_arg(struct cli *cli, const char *keyword, const char *value,
+		     void *dest);
+int parse_vlan_id(struct cli *cli, const char *keyword, const char *value,
+		  void *dest);
 bool dev_name_is_valid(const char *name);
 bool parse_dev_index(const char *text, uint32_t *index);
+bool parse_client_id(const char *text, uint32_t *id);
+const char *cmd_where(const struct cmd *cmd, char *buf, size_t size);
+int check_dev_arg(struct cli *cli, const char *where, const char *dev);
+int parse_no_args(struct cli *cli, const struct cmd_verb *verb, int argc,
+		  char **argv, struct cmd *cmd);
+/* Names of DEV and CLIENT arguments that may be an index or an id. */
+int resolve_dev(struct dibsctl *ctx, const char *dev, char **name);
+int resolve_client(struct dibsctl *ctx, const char *client, char **name);
+void print_object_usage(FILE *out, const struct cmd_object *obj);
+
+/* client.c, dmb.c, gid.c, vlan.c, stats.c, monitor.c */
+extern const struct cmd_object client_object;
+extern const struct cmd_object dmb_object;
+extern const struct cmd_object gid_object;
+extern const struct cmd_object vlan_object;
+extern const struct cmd_object stats_object;
+extern const struct cmd_object monitor_object;
 
 /* dev.c */
 extern const struct cmd_object dev_object;
@@ -148,5 +194,22 @@ int print_dev_list(const struct print_opts *opts, FILE *out,
 		   struct dibsctl_dev *const *devs, size_t count);
 int print_dev_object(const struct print_opts *opts, FILE *out,
 		     const struct dibsctl_dev *dev);
+int print_dev_list_stats(const struct print_opts *opts, FILE *out,
+			 struct dibsctl_dev *const *devs,
+			 struct dibsctl_stats *const *stats, size_t count);
+int print_client_list(const struct print_opts *opts, FILE *out,
+		      struct dibsctl_client *const *clients, size_t count);
+int print_dmb_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_dmb *const *dmbs, size_t count);
+int print_gid_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_gid *const *gids, size_t count);
+int print_gid_check(const struct print_opts *opts, FILE *out,
+		    const struct gid_check_result *result);
+int print_vlan_list(const struct print_opts *opts, FILE *out,
+		    struct dibsctl_vlan *const *vlans, size_t count);
+int print_stats_list(const struct print_opts *opts, FILE *out,
+		     struct dibsctl_stats *const *stats, size_t count);
+int print_event(const struct print_opts *opts, FILE *out,
+		const struct dibsctl_event *event);
 
 #endif /* DIBSCTL_H */

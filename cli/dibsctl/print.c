@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One print path for plain text and JSON: a table of device fields,
- * each read into a typed value that either format renders.  Printers
- * take the device and the options they print with; nothing is global.
+ * One print path for plain text and JSON: a table of fields per object
+ * type, each read into a typed value that either format renders.
+ * Printers take the object and the options they print with; nothing is
+ * global.
  *
- * Plain text, one line per device, a second indented one with -d:
+ * Plain text, one line per object, a second indented one with -d:
  *   1: lo: type loopback fabric_id 0xffff gid 6f1c2f1e-...
  *       max_dmbs 5000 dmbs_in_use 0 mmapped_rdmb yes
- * JSON: one flat object per device with every field the source
- * reported, keys as the spec's attribute names with '-' turned into '_';
- * absent fields are left out.
+ * JSON: one flat object per object with every field the kernel
+ * reported, keys as the spec's attribute names with '-' turned into
+ * '_'; absent fields are left out.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dibsctl.h"
@@ -22,13 +24,17 @@ enum field_kind {
 	FIELD_HEX16,	/* 0x%04x in plain text; a JSON number */
 	FIELD_STRING,
 	FIELD_BOOL,	/* yes/no in plain text; a JSON boolean */
+	FIELD_TOKEN,	/* 0x%016llx, in JSON too, as a string */
+	FIELD_NAMES,	/* a,b in plain text; a JSON array of strings */
 };
 
 /* Where a field goes in plain text. */
 enum field_place {
 	PLACE_HEAD,	/* "VALUE: " at the start of the line */
+	PLACE_BARE,	/* " VALUE" on the first line, without its key */
 	PLACE_MAIN,	/* " key value" on the first line */
 	PLACE_DETAIL,	/* " key value" on the second line, only with -d */
+	PLACE_JSON,	/* JSON only */
 };
 
 struct field_value {
@@ -36,41 +42,89 @@ struct field_value {
 	uint64_t u;
 	bool b;
 	const char *s;
-	/* Storage for strings built from the device (GID, unknown types). */
+	/* FIELD_NAMES: borrowed from the object; the array is freed. */
+	const char **names;
+	size_t n_names;
+	/* Storage for strings built from the object (GIDs, numbers). */
 	char buf[DIBSCTL_GID_STR_LEN];
 };
 
-struct dev_field {
+struct field {
 	const char *key;
+	/* The key in plain text when it differs from the JSON one. */
+	const char *plain;
 	enum field_place place;
-	/* Fills @v and returns true when the device has the field. */
-	bool (*get)(const struct dibsctl_dev *dev, struct field_value *v);
+	/* Fills @v and returns true when the object has the field. */
+	bool (*get)(const void *obj, struct field_value *v);
 };
 
-static bool get_index(const struct dibsctl_dev *dev, struct field_value *v)
-{
-	uint32_t index;
+struct printer {
+	const struct field *fields;
+	size_t n_fields;
+};
 
-	if (dibsctl_dev_get_index(dev, &index) < 0)
+#define PRINTER(table) { table, sizeof(table) / sizeof(table[0]) }
+
+static void field_value_release(struct field_value *v)
+{
+	free(v->names);
+	v->names = NULL;
+}
+
+static bool set_uint(struct field_value *v, int err, uint64_t val)
+{
+	if (err < 0)
 		return false;
 	v->kind = FIELD_UINT;
-	v->u = index;
+	v->u = val;
 	return true;
 }
 
-static bool get_name(const struct dibsctl_dev *dev, struct field_value *v)
+static bool set_string(struct field_value *v, const char *s)
 {
 	v->kind = FIELD_STRING;
-	v->s = dibsctl_dev_get_name(dev);
-	return v->s != NULL;
+	v->s = s;
+	return s != NULL;
 }
 
+static bool set_gid(struct field_value *v, int err, const uint8_t *gid)
+{
+	if (err < 0 || dibsctl_gid_format(gid, v->buf, sizeof(v->buf)) < 0)
+		return false;
+	v->kind = FIELD_STRING;
+	v->s = v->buf;
+	return true;
+}
+
+/* Typed getters: GET_U(name, type, call) reads one integer. */
+#define GET_U(fn, otype, itype, call)					\
+static bool fn(const void *obj, struct field_value *v)			\
+{									\
+	itype val = 0;							\
+	int err = call((const otype *)obj, &val);			\
+	return set_uint(v, err, val);					\
+}
+
+#define GET_S(fn, otype, call)						\
+static bool fn(const void *obj, struct field_value *v)			\
+{									\
+	return set_string(v, call((const otype *)obj));			\
+}
+
+/* Devices. */
+
+GET_U(dev_index, struct dibsctl_dev, uint32_t, dibsctl_dev_get_index)
+GET_S(dev_name, struct dibsctl_dev, dibsctl_dev_get_name)
+GET_U(dev_max_dmbs, struct dibsctl_dev, uint32_t, dibsctl_dev_get_max_dmbs)
+GET_U(dev_dmbs_in_use, struct dibsctl_dev, uint32_t,
+      dibsctl_dev_get_dmbs_in_use)
+
 /* A type newer than this dibsctl is shown as its number, as a string. */
-static bool get_type(const struct dibsctl_dev *dev, struct field_value *v)
+static bool dev_type(const void *obj, struct field_value *v)
 {
 	uint32_t type;
 
-	if (dibsctl_dev_get_type(dev, &type) < 0)
+	if (dibsctl_dev_get_type(obj, &type) < 0)
 		return false;
 	v->kind = FIELD_STRING;
 	v->s = dibsctl_dev_type_name(type);
@@ -81,77 +135,324 @@ static bool get_type(const struct dibsctl_dev *dev, struct field_value *v)
 	return true;
 }
 
-static bool get_fabric_id(const struct dibsctl_dev *dev, struct field_value *v)
+static bool dev_fabric_id(const void *obj, struct field_value *v)
 {
 	uint16_t fabric_id;
 
-	if (dibsctl_dev_get_fabric_id(dev, &fabric_id) < 0)
+	if (dibsctl_dev_get_fabric_id(obj, &fabric_id) < 0)
 		return false;
 	v->kind = FIELD_HEX16;
 	v->u = fabric_id;
 	return true;
 }
 
-static bool get_gid(const struct dibsctl_dev *dev, struct field_value *v)
+static bool dev_gid(const void *obj, struct field_value *v)
 {
 	uint8_t gid[DIBSCTL_GID_LEN];
 
-	if (dibsctl_dev_get_gid(dev, gid) < 0 ||
-	    dibsctl_gid_format(gid, v->buf, sizeof(v->buf)) < 0)
-		return false;
-	v->kind = FIELD_STRING;
-	v->s = v->buf;
-	return true;
+	return set_gid(v, dibsctl_dev_get_gid(obj, gid), gid);
 }
 
-static bool get_max_dmbs(const struct dibsctl_dev *dev, struct field_value *v)
+static bool dev_mmapped_rdmb(const void *obj, struct field_value *v)
 {
-	uint32_t val;
-
-	if (dibsctl_dev_get_max_dmbs(dev, &val) < 0)
-		return false;
-	v->kind = FIELD_UINT;
-	v->u = val;
-	return true;
-}
-
-static bool get_dmbs_in_use(const struct dibsctl_dev *dev,
-			    struct field_value *v)
-{
-	uint32_t val;
-
-	if (dibsctl_dev_get_dmbs_in_use(dev, &val) < 0)
-		return false;
-	v->kind = FIELD_UINT;
-	v->u = val;
-	return true;
-}
-
-static bool get_mmapped_rdmb(const struct dibsctl_dev *dev,
-			     struct field_value *v)
-{
-	if (dibsctl_dev_get_mmapped_rdmb(dev, &v->b) < 0)
+	if (dibsctl_dev_get_mmapped_rdmb(obj, &v->b) < 0)
 		return false;
 	v->kind = FIELD_BOOL;
 	return true;
 }
 
+/* The names of a device's bound clients. */
+static bool dev_clients(const void *obj, struct field_value *v)
+{
+	struct dibsctl_client_list *list;
+	struct dibsctl_client *client;
+
+	if (dibsctl_dev_get_clients(obj, &list) < 0)
+		return false;
+	v->kind = FIELD_NAMES;
+	v->n_names = 0;
+	v->names = calloc(dibsctl_client_list_count(list) + 1,
+			  sizeof(*v->names));
+	if (v->names) {
+		dibsctl_client_list_foreach(client, list) {
+			const char *name = dibsctl_client_get_name(client);
+
+			if (name)
+				v->names[v->n_names++] = name;
+		}
+	}
+	/* The device holds the list, and the names, on. */
+	dibsctl_client_list_unref(list);
+	return v->names != NULL;
+}
+
 /* Plain text and JSON both follow this order. */
-static const struct dev_field dev_fields[] = {
-	{ "index", PLACE_HEAD, get_index },
-	{ "name", PLACE_HEAD, get_name },
-	{ "type", PLACE_MAIN, get_type },
-	{ "fabric_id", PLACE_MAIN, get_fabric_id },
-	{ "gid", PLACE_MAIN, get_gid },
-	{ "max_dmbs", PLACE_DETAIL, get_max_dmbs },
-	{ "dmbs_in_use", PLACE_DETAIL, get_dmbs_in_use },
-	{ "mmapped_rdmb", PLACE_DETAIL, get_mmapped_rdmb },
+static const struct field dev_fields[] = {
+	{ "index", NULL, PLACE_HEAD, dev_index },
+	{ "name", NULL, PLACE_HEAD, dev_name },
+	{ "type", NULL, PLACE_MAIN, dev_type },
+	{ "fabric_id", NULL, PLACE_MAIN, dev_fabric_id },
+	{ "gid", NULL, PLACE_MAIN, dev_gid },
+	{ "max_dmbs", NULL, PLACE_DETAIL, dev_max_dmbs },
+	{ "dmbs_in_use", NULL, PLACE_DETAIL, dev_dmbs_in_use },
+	{ "mmapped_rdmb", NULL, PLACE_DETAIL, dev_mmapped_rdmb },
+	{ "clients", NULL, PLACE_DETAIL, dev_clients },
 };
 
-#define N_DEV_FIELDS (sizeof(dev_fields) / sizeof(dev_fields[0]))
+static const struct printer dev_printer = PRINTER(dev_fields);
+
+/* Clients. */
+
+GET_U(client_id, struct dibsctl_client, uint32_t, dibsctl_client_get_id)
+GET_S(client_name, struct dibsctl_client, dibsctl_client_get_name)
+GET_U(client_dmbs, struct dibsctl_client, uint32_t, dibsctl_client_get_dmbs)
+
+static bool client_devices(const void *obj, struct field_value *v)
+{
+	struct dibsctl_dev_list *list;
+	struct dibsctl_dev *dev;
+
+	if (dibsctl_client_get_devs(obj, &list) < 0)
+		return false;
+	v->kind = FIELD_NAMES;
+	v->n_names = 0;
+	v->names = calloc(dibsctl_dev_list_count(list) + 1, sizeof(*v->names));
+	if (v->names) {
+		dibsctl_dev_list_foreach(dev, list) {
+			const char *name = dibsctl_dev_get_name(dev);
+
+			if (name)
+				v->names[v->n_names++] = name;
+		}
+	}
+	dibsctl_dev_list_unref(list);
+	return v->names != NULL;
+}
+
+static const struct field client_fields[] = {
+	{ "id", NULL, PLACE_HEAD, client_id },
+	{ "name", NULL, PLACE_HEAD, client_name },
+	{ "dmbs", NULL, PLACE_MAIN, client_dmbs },
+	{ "devices", NULL, PLACE_MAIN, client_devices },
+};
+
+static const struct printer client_printer = PRINTER(client_fields);
+
+/* DMBs. */
+
+GET_U(dmb_dev_index, struct dibsctl_dmb, uint32_t, dibsctl_dmb_get_dev_index)
+GET_S(dmb_dev_name, struct dibsctl_dmb, dibsctl_dmb_get_dev_name)
+GET_U(dmb_client_id, struct dibsctl_dmb, uint32_t, dibsctl_dmb_get_client_id)
+GET_S(dmb_client_name, struct dibsctl_dmb, dibsctl_dmb_get_client_name)
+GET_U(dmb_idx, struct dibsctl_dmb, uint32_t, dibsctl_dmb_get_idx)
+GET_U(dmb_len, struct dibsctl_dmb, uint32_t, dibsctl_dmb_get_len)
+GET_U(dmb_vlan_id, struct dibsctl_dmb, uint16_t, dibsctl_dmb_get_vlan_id)
+GET_U(dmb_bytes, struct dibsctl_dmb, uint64_t, dibsctl_dmb_get_bytes)
+GET_U(dmb_moves, struct dibsctl_dmb, uint64_t, dibsctl_dmb_get_moves)
+GET_U(dmb_signals, struct dibsctl_dmb, uint64_t, dibsctl_dmb_get_signals)
+
+static bool dmb_rgid(const void *obj, struct field_value *v)
+{
+	uint8_t gid[DIBSCTL_GID_LEN];
+
+	return set_gid(v, dibsctl_dmb_get_rgid(obj, gid), gid);
+}
+
+/* A token is an identifier: hex, and a string in JSON (above 2^53). */
+static bool dmb_token(const void *obj, struct field_value *v)
+{
+	uint64_t token;
+
+	if (dibsctl_dmb_get_token(obj, &token) < 0)
+		return false;
+	v->kind = FIELD_TOKEN;
+	snprintf(v->buf, sizeof(v->buf), "0x%016" PRIx64, token);
+	v->s = v->buf;
+	return true;
+}
+
+static bool dmb_attached(const void *obj, struct field_value *v)
+{
+	if (dibsctl_dmb_get_attached(obj, &v->b) < 0)
+		return false;
+	v->kind = FIELD_BOOL;
+	return true;
+}
+
+static const struct field dmb_fields[] = {
+	{ "dev_index", NULL, PLACE_JSON, dmb_dev_index },
+	{ "dev_name", NULL, PLACE_BARE, dmb_dev_name },
+	{ "idx", NULL, PLACE_MAIN, dmb_idx },
+	{ "len", NULL, PLACE_MAIN, dmb_len },
+	{ "client_id", NULL, PLACE_JSON, dmb_client_id },
+	{ "client_name", "client", PLACE_MAIN, dmb_client_name },
+	{ "rgid", NULL, PLACE_MAIN, dmb_rgid },
+	{ "vlan_id", "vlan", PLACE_MAIN, dmb_vlan_id },
+	{ "token", NULL, PLACE_MAIN, dmb_token },
+	{ "attached", NULL, PLACE_DETAIL, dmb_attached },
+	{ "bytes", NULL, PLACE_DETAIL, dmb_bytes },
+	{ "moves", NULL, PLACE_DETAIL, dmb_moves },
+	{ "signals", NULL, PLACE_DETAIL, dmb_signals },
+};
+
+static const struct printer dmb_printer = PRINTER(dmb_fields);
+
+/* GIDs. */
+
+GET_U(gid_dev_index, struct dibsctl_gid, uint32_t, dibsctl_gid_get_dev_index)
+GET_S(gid_dev_name, struct dibsctl_gid, dibsctl_gid_get_dev_name)
+GET_U(gid_dmbs, struct dibsctl_gid, uint32_t, dibsctl_gid_get_dmbs)
+
+static bool gid_gid(const void *obj, struct field_value *v)
+{
+	uint8_t gid[DIBSCTL_GID_LEN];
+
+	return set_gid(v, dibsctl_gid_get_gid(obj, gid), gid);
+}
+
+static bool gid_role(const void *obj, struct field_value *v)
+{
+	uint32_t role;
+
+	if (dibsctl_gid_get_role(obj, &role) < 0)
+		return false;
+	v->kind = FIELD_STRING;
+	v->s = dibsctl_gid_role_name(role);
+	if (!v->s) {
+		snprintf(v->buf, sizeof(v->buf), "%" PRIu32, role);
+		v->s = v->buf;
+	}
+	return true;
+}
+
+static bool gid_fabric_id(const void *obj, struct field_value *v)
+{
+	uint16_t fabric_id;
+
+	if (dibsctl_gid_get_fabric_id(obj, &fabric_id) < 0)
+		return false;
+	v->kind = FIELD_HEX16;
+	v->u = fabric_id;
+	return true;
+}
+
+static const struct field gid_fields[] = {
+	{ "dev_index", NULL, PLACE_JSON, gid_dev_index },
+	{ "dev_name", NULL, PLACE_BARE, gid_dev_name },
+	{ "role", NULL, PLACE_BARE, gid_role },
+	{ "gid", NULL, PLACE_BARE, gid_gid },
+	{ "fabric_id", NULL, PLACE_MAIN, gid_fabric_id },
+	{ "dmbs", NULL, PLACE_MAIN, gid_dmbs },
+};
+
+static const struct printer gid_printer = PRINTER(gid_fields);
+
+/* gid check results. */
+
+static bool check_dev_name(const void *obj, struct field_value *v)
+{
+	return set_string(v, ((const struct gid_check_result *)obj)->dev);
+}
+
+static bool check_gid(const void *obj, struct field_value *v)
+{
+	return set_gid(v, 0, ((const struct gid_check_result *)obj)->gid);
+}
+
+static bool check_vlan_id(const void *obj, struct field_value *v)
+{
+	const struct gid_check_result *r = obj;
+
+	return set_uint(v, r->vlan_id < 0 ? -ENODATA : 0,
+			(uint64_t)(r->vlan_id < 0 ? 0 : r->vlan_id));
+}
+
+static bool check_reachable(const void *obj, struct field_value *v)
+{
+	v->kind = FIELD_BOOL;
+	v->b = ((const struct gid_check_result *)obj)->reachable;
+	return true;
+}
+
+static const struct field gid_check_fields[] = {
+	{ "dev_name", NULL, PLACE_BARE, check_dev_name },
+	{ "gid", NULL, PLACE_BARE, check_gid },
+	{ "vlan_id", "vlan", PLACE_MAIN, check_vlan_id },
+	{ "reachable", NULL, PLACE_MAIN, check_reachable },
+};
+
+static const struct printer gid_check_printer = PRINTER(gid_check_fields);
+
+/* VLANs. */
+
+GET_U(vlan_dev_index, struct dibsctl_vlan, uint32_t,
+      dibsctl_vlan_get_dev_index)
+GET_S(vlan_dev_name, struct dibsctl_vlan, dibsctl_vlan_get_dev_name)
+GET_U(vlan_id, struct dibsctl_vlan, uint16_t, dibsctl_vlan_get_id)
+GET_U(vlan_client_id, struct dibsctl_vlan, uint32_t,
+      dibsctl_vlan_get_client_id)
+GET_S(vlan_client_name, struct dibsctl_vlan, dibsctl_vlan_get_client_name)
+GET_U(vlan_refs, struct dibsctl_vlan, uint32_t, dibsctl_vlan_get_refs)
+
+static const struct field vlan_fields[] = {
+	{ "dev_index", NULL, PLACE_JSON, vlan_dev_index },
+	{ "dev_name", NULL, PLACE_BARE, vlan_dev_name },
+	{ "id", "vlan", PLACE_MAIN, vlan_id },
+	{ "client_id", NULL, PLACE_JSON, vlan_client_id },
+	{ "client_name", "client", PLACE_MAIN, vlan_client_name },
+	{ "refs", NULL, PLACE_MAIN, vlan_refs },
+};
+
+static const struct printer vlan_printer = PRINTER(vlan_fields);
+
+/* Statistics: the keys; the counters come from the library's table. */
+
+GET_U(stats_dev_index, struct dibsctl_stats, uint32_t,
+      dibsctl_stats_get_dev_index)
+GET_S(stats_dev_name, struct dibsctl_stats, dibsctl_stats_get_dev_name)
+GET_U(stats_client_id, struct dibsctl_stats, uint32_t,
+      dibsctl_stats_get_client_id)
+GET_S(stats_client_name, struct dibsctl_stats, dibsctl_stats_get_client_name)
+
+static const struct field stats_fields[] = {
+	{ "dev_index", NULL, PLACE_JSON, stats_dev_index },
+	{ "dev_name", "dev", PLACE_MAIN, stats_dev_name },
+	{ "client_id", NULL, PLACE_JSON, stats_client_id },
+	{ "client_name", "client", PLACE_MAIN, stats_client_name },
+};
+
+static const struct printer stats_printer = PRINTER(stats_fields);
+
+/* Counters per plain line: registrations, failures, data path. */
+static const unsigned int stats_lines[][6] = {
+	{ DIBSCTL_STATS_DMBS_IN_USE, DIBSCTL_STATS_DMBS_MAX_IN_USE,
+	  DIBSCTL_STATS_DMB_REGISTRATIONS, DIBSCTL_STATS_DMB_UNREGISTRATIONS,
+	  DIBSCTL_STATS_COUNTERS },
+	{ DIBSCTL_STATS_DMB_FAIL_NOSPC, DIBSCTL_STATS_DMB_FAIL_NOMEM,
+	  DIBSCTL_STATS_DMB_FAIL_OTHER, DIBSCTL_STATS_COUNTERS },
+	{ DIBSCTL_STATS_MOVES, DIBSCTL_STATS_MOVE_BYTES,
+	  DIBSCTL_STATS_MOVE_ERRORS, DIBSCTL_STATS_SIGNALS,
+	  DIBSCTL_STATS_EVENTS, DIBSCTL_STATS_COUNTERS },
+};
+
+/* "move-bytes" -> "move_bytes" */
+static void stats_key(unsigned int counter, char *buf, size_t size)
+{
+	const char *name = dibsctl_stats_counter_name(counter);
+	size_t i;
+
+	snprintf(buf, size, "%s", name ? name : "unknown");
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+}
+
+/* The rendering of one value in either format. */
 
 static void print_plain_value(FILE *out, const struct field_value *v)
 {
+	size_t i;
+
 	switch (v->kind) {
 	case FIELD_UINT:
 		fprintf(out, "%" PRIu64, v->u);
@@ -160,23 +461,68 @@ static void print_plain_value(FILE *out, const struct field_value *v)
 		fprintf(out, "0x%04" PRIx64, v->u);
 		break;
 	case FIELD_STRING:
+	case FIELD_TOKEN:
 		fputs(v->s, out);
 		break;
 	case FIELD_BOOL:
 		fputs(v->b ? "yes" : "no", out);
 		break;
+	case FIELD_NAMES:
+		for (i = 0; i < v->n_names; i++)
+			fprintf(out, "%s%s", i ? "," : "", v->names[i]);
+		if (v->n_names == 0)
+			fputs("none", out);
+		break;
 	}
 }
 
-static int count_place(const struct dibsctl_dev *dev, enum field_place place)
+static json_object *json_value(const struct field_value *v)
 {
-	struct field_value v;
+	json_object *array;
+	size_t i;
+
+	switch (v->kind) {
+	case FIELD_UINT:
+	case FIELD_HEX16:
+		return json_object_new_uint64(v->u);
+	case FIELD_STRING:
+	case FIELD_TOKEN:
+		return json_object_new_string(v->s);
+	case FIELD_BOOL:
+		return json_object_new_boolean(v->b);
+	case FIELD_NAMES:
+		array = json_object_new_array();
+		for (i = 0; array && i < v->n_names; i++) {
+			json_object *s = json_object_new_string(v->names[i]);
+
+			if (!s || json_object_array_add(array, s)) {
+				json_object_put(s);
+				json_object_put(array);
+				return NULL;
+			}
+		}
+		return array;
+	}
+	return NULL;
+}
+
+static const char *plain_key(const struct field *f)
+{
+	return f->plain ? f->plain : f->key;
+}
+
+static int count_place(const struct printer *p, const void *obj,
+		       enum field_place place)
+{
+	struct field_value v = { 0 };
 	int count = 0;
 	size_t i;
 
-	for (i = 0; i < N_DEV_FIELDS; i++)
-		if (dev_fields[i].place == place && dev_fields[i].get(dev, &v))
+	for (i = 0; i < p->n_fields; i++) {
+		if (p->fields[i].place == place && p->fields[i].get(obj, &v))
 			count++;
+		field_value_release(&v);
+	}
 	return count;
 }
 
@@ -184,82 +530,147 @@ static int count_place(const struct dibsctl_dev *dev, enum field_place place)
  * Prints the fields of one place, the first after @lead and the others
  * after a space; returns how many were printed.
  */
-static int print_plain_place(FILE *out, const struct dibsctl_dev *dev,
-			     enum field_place place, const char *lead)
+static int print_plain_place(FILE *out, const struct printer *p,
+			     const void *obj, enum field_place place,
+			     const char *lead)
 {
-	struct field_value v;
+	struct field_value v = { 0 };
 	int printed = 0;
 	size_t i;
 
-	for (i = 0; i < N_DEV_FIELDS; i++) {
-		if (dev_fields[i].place != place || !dev_fields[i].get(dev, &v))
+	for (i = 0; i < p->n_fields; i++) {
+		const struct field *f = &p->fields[i];
+
+		if (f->place != place || !f->get(obj, &v)) {
+			field_value_release(&v);
 			continue;
+		}
 		fputs(printed ? " " : lead, out);
 		if (place == PLACE_HEAD) {
 			print_plain_value(out, &v);
 			fputc(':', out);
+		} else if (place == PLACE_BARE) {
+			print_plain_value(out, &v);
 		} else {
-			fprintf(out, "%s ", dev_fields[i].key);
+			fprintf(out, "%s ", plain_key(f));
 			print_plain_value(out, &v);
 		}
+		field_value_release(&v);
 		printed++;
 	}
 	return printed;
 }
 
-int print_dev_plain(const struct print_opts *opts, FILE *out,
-		    const struct dibsctl_dev *dev)
+/* The first line: head, bare and main fields. */
+static void print_plain_main(FILE *out, const struct printer *p,
+			     const void *obj)
 {
-	int head;
+	int printed;
 
-	head = print_plain_place(out, dev, PLACE_HEAD, "");
-	print_plain_place(out, dev, PLACE_MAIN, head ? " " : "");
+	printed = print_plain_place(out, p, obj, PLACE_HEAD, "");
+	printed += print_plain_place(out, p, obj, PLACE_BARE,
+				     printed ? " " : "");
+	print_plain_place(out, p, obj, PLACE_MAIN, printed ? " " : "");
+}
+
+static void print_plain_object(const struct print_opts *opts, FILE *out,
+			       const struct printer *p, const void *obj)
+{
+	print_plain_main(out, p, obj);
 	fputc('\n', out);
-
 	/* Sources without any detail (sysfs) get no empty second line. */
-	if (opts->details && count_place(dev, PLACE_DETAIL) > 0) {
-		print_plain_place(out, dev, PLACE_DETAIL, "    ");
+	if (opts->details && count_place(p, obj, PLACE_DETAIL) > 0) {
+		print_plain_place(out, p, obj, PLACE_DETAIL, "    ");
 		fputc('\n', out);
+	}
+}
+
+/* Adds the fields of @obj to the JSON object @json. */
+static int add_json_fields(json_object *json, const struct printer *p,
+			   const void *obj)
+{
+	struct field_value v = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->n_fields; i++) {
+		json_object *val;
+
+		if (!p->fields[i].get(obj, &v)) {
+			field_value_release(&v);
+			continue;
+		}
+		val = json_value(&v);
+		field_value_release(&v);
+		if (!val || json_object_object_add(json, p->fields[i].key, val)) {
+			json_object_put(val);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
 
-static json_object *json_value(const struct field_value *v)
+/* Returns NULL only when out of memory. */
+static json_object *object_to_json(const struct printer *p, const void *obj)
 {
-	switch (v->kind) {
-	case FIELD_UINT:
-	case FIELD_HEX16:
-		return json_object_new_int64((int64_t)v->u);
-	case FIELD_STRING:
-		return json_object_new_string(v->s);
-	case FIELD_BOOL:
-		return json_object_new_boolean(v->b);
+	json_object *json = json_object_new_object();
+
+	if (json && add_json_fields(json, p, obj)) {
+		json_object_put(json);
+		return NULL;
 	}
-	return NULL;
+	return json;
 }
 
-/* Returns NULL only when out of memory. */
-json_object *dev_to_json(const struct dibsctl_dev *dev)
+/* The counters of @stats as JSON keys of @json. */
+static int add_json_counters(json_object *json,
+			     const struct dibsctl_stats *stats)
 {
-	json_object *obj = json_object_new_object();
-	struct field_value v;
-	size_t i;
+	unsigned int c;
 
-	if (!obj)
-		return NULL;
-	for (i = 0; i < N_DEV_FIELDS; i++) {
+	for (c = 0; c < DIBSCTL_STATS_COUNTERS; c++) {
 		json_object *val;
+		uint64_t value;
+		char key[32];
 
-		if (!dev_fields[i].get(dev, &v))
+		if (dibsctl_stats_get_counter(stats, c, &value) < 0)
 			continue;
-		val = json_value(&v);
-		if (!val || json_object_object_add(obj, dev_fields[i].key, val)) {
+		stats_key(c, key, sizeof(key));
+		/* The object's own value of a key wins (dmbs_in_use). */
+		if (json_object_object_get_ex(json, key, NULL))
+			continue;
+		val = json_object_new_uint64(value);
+		if (!val || json_object_object_add(json, key, val)) {
 			json_object_put(val);
-			json_object_put(obj);
-			return NULL;
+			return -ENOMEM;
 		}
 	}
-	return obj;
+	return 0;
+}
+
+/* The counters of @stats in plain text, a few per indented line. */
+static void print_plain_counters(FILE *out, const struct dibsctl_stats *stats)
+{
+	size_t line, i;
+
+	for (line = 0; line < sizeof(stats_lines) / sizeof(stats_lines[0]);
+	     line++) {
+		int printed = 0;
+
+		for (i = 0; stats_lines[line][i] != DIBSCTL_STATS_COUNTERS; i++) {
+			unsigned int c = stats_lines[line][i];
+			uint64_t value;
+			char key[32];
+
+			if (dibsctl_stats_get_counter(stats, c, &value) < 0)
+				continue;
+			stats_key(c, key, sizeof(key));
+			fprintf(out, "%s%s %" PRIu64, printed ? " " : "    ", key,
+				value);
+			printed++;
+		}
+		if (printed)
+			fputc('\n', out);
+	}
 }
 
 static int print_json(const struct print_opts *opts, FILE *out,
@@ -278,9 +689,13 @@ static int print_json(const struct print_opts *opts, FILE *out,
 	return 0;
 }
 
-/* "show": JSON prints an array, also for a single device. */
-int print_dev_list(const struct print_opts *opts, FILE *out,
-		   struct dibsctl_dev *const *devs, size_t count)
+/*
+ * "show" of any object: plain lines, or a JSON array, also of one.
+ * @stats, when given, holds the counters of each object (dev show -s).
+ */
+static int print_list(const struct print_opts *opts, FILE *out,
+		      const struct printer *p, const void *const *objs,
+		      struct dibsctl_stats *const *stats, size_t count)
 {
 	json_object *array;
 	size_t i;
@@ -288,9 +703,9 @@ int print_dev_list(const struct print_opts *opts, FILE *out,
 
 	if (opts->format == OUTPUT_PLAIN) {
 		for (i = 0; i < count; i++) {
-			err = print_dev_plain(opts, out, devs[i]);
-			if (err)
-				return err;
+			print_plain_object(opts, out, p, objs[i]);
+			if (stats && stats[i])
+				print_plain_counters(out, stats[i]);
 		}
 		return 0;
 	}
@@ -299,8 +714,12 @@ int print_dev_list(const struct print_opts *opts, FILE *out,
 	if (!array)
 		return -ENOMEM;
 	for (i = 0; i < count; i++) {
-		json_object *obj = dev_to_json(devs[i]);
+		json_object *obj = object_to_json(p, objs[i]);
 
+		if (obj && stats && stats[i] && add_json_counters(obj, stats[i])) {
+			json_object_put(obj);
+			obj = NULL;
+		}
 		if (!obj || json_object_array_add(array, obj)) {
 			json_object_put(obj);
 			json_object_put(array);
@@ -310,6 +729,33 @@ int print_dev_list(const struct print_opts *opts, FILE *out,
 	err = print_json(opts, out, array);
 	json_object_put(array);
 	return err;
+}
+
+json_object *dev_to_json(const struct dibsctl_dev *dev)
+{
+	return object_to_json(&dev_printer, dev);
+}
+
+int print_dev_plain(const struct print_opts *opts, FILE *out,
+		    const struct dibsctl_dev *dev)
+{
+	print_plain_object(opts, out, &dev_printer, dev);
+	return 0;
+}
+
+int print_dev_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_dev *const *devs, size_t count)
+{
+	return print_list(opts, out, &dev_printer, (const void *const *)devs,
+			  NULL, count);
+}
+
+int print_dev_list_stats(const struct print_opts *opts, FILE *out,
+			 struct dibsctl_dev *const *devs,
+			 struct dibsctl_stats *const *stats, size_t count)
+{
+	return print_list(opts, out, &dev_printer, (const void *const *)devs,
+			  stats, count);
 }
 
 /* "add": JSON prints the one object created. */
@@ -327,5 +773,246 @@ int print_dev_object(const struct print_opts *opts, FILE *out,
 		return -ENOMEM;
 	err = print_json(opts, out, obj);
 	json_object_put(obj);
+	return err;
+}
+
+/* client show: with -d, a line per bound device with the DMBs there. */
+int print_client_list(const struct print_opts *opts, FILE *out,
+		      struct dibsctl_client *const *clients, size_t count)
+{
+	struct print_opts no_details = *opts;
+	size_t i;
+
+	if (opts->format != OUTPUT_PLAIN)
+		return print_list(opts, out, &client_printer,
+				  (const void *const *)clients, NULL, count);
+
+	no_details.details = false;
+	for (i = 0; i < count; i++) {
+		struct dibsctl_dev_list *devs;
+		struct dibsctl_dev *dev;
+
+		print_plain_object(&no_details, out, &client_printer,
+				   clients[i]);
+		if (!opts->details ||
+		    dibsctl_client_get_devs(clients[i], &devs) < 0)
+			continue;
+		dibsctl_dev_list_foreach(dev, devs) {
+			uint32_t index, dmbs;
+
+			fprintf(out, "    dev %s", dibsctl_dev_get_name(dev) ?
+				dibsctl_dev_get_name(dev) : "?");
+			if (dibsctl_dev_get_index(dev, &index) == 0)
+				fprintf(out, " index %" PRIu32, index);
+			if (dibsctl_dev_get_dmbs_in_use(dev, &dmbs) == 0)
+				fprintf(out, " dmbs %" PRIu32, dmbs);
+			fputc('\n', out);
+		}
+		dibsctl_dev_list_unref(devs);
+	}
+	return 0;
+}
+
+int print_dmb_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_dmb *const *dmbs, size_t count)
+{
+	return print_list(opts, out, &dmb_printer, (const void *const *)dmbs,
+			  NULL, count);
+}
+
+int print_gid_list(const struct print_opts *opts, FILE *out,
+		   struct dibsctl_gid *const *gids, size_t count)
+{
+	return print_list(opts, out, &gid_printer, (const void *const *)gids,
+			  NULL, count);
+}
+
+/* gid check: one line, or one JSON object. */
+int print_gid_check(const struct print_opts *opts, FILE *out,
+		    const struct gid_check_result *result)
+{
+	json_object *obj;
+	int err;
+
+	if (opts->format == OUTPUT_PLAIN) {
+		print_plain_object(opts, out, &gid_check_printer, result);
+		return 0;
+	}
+	obj = object_to_json(&gid_check_printer, result);
+	if (!obj)
+		return -ENOMEM;
+	err = print_json(opts, out, obj);
+	json_object_put(obj);
+	return err;
+}
+
+int print_vlan_list(const struct print_opts *opts, FILE *out,
+		    struct dibsctl_vlan *const *vlans, size_t count)
+{
+	return print_list(opts, out, &vlan_printer, (const void *const *)vlans,
+			  NULL, count);
+}
+
+int print_stats_list(const struct print_opts *opts, FILE *out,
+		     struct dibsctl_stats *const *stats, size_t count)
+{
+	return print_list(opts, out, &stats_printer, (const void *const *)stats,
+			  stats, count);
+}
+
+/* Plain words of an event: "dev new", "client bind", ... */
+static const char *const event_words[] = {
+	[DIBSCTL_EVENT_DEV_NEW] = "dev new",
+	[DIBSCTL_EVENT_DEV_DEL] = "dev del",
+	[DIBSCTL_EVENT_CLIENT_NEW] = "client new",
+	[DIBSCTL_EVENT_CLIENT_DEL] = "client del",
+	[DIBSCTL_EVENT_CLIENT_BIND] = "client bind",
+	[DIBSCTL_EVENT_CLIENT_UNBIND] = "client unbind",
+	[DIBSCTL_EVENT_DMB_NEW] = "dmb new",
+	[DIBSCTL_EVENT_DMB_DEL] = "dmb del",
+};
+
+/*
+ * One line of plain text for an event: the name first, then every other
+ * field as "key value" (details too: an event is all there is).
+ */
+static void print_plain_event_fields(FILE *out, const struct printer *p,
+				     const void *obj)
+{
+	struct field_value v = { 0 };
+	size_t i, pass;
+
+	/* Pass 0: names and bare fields; pass 1: everything else. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < p->n_fields; i++) {
+			const struct field *f = &p->fields[i];
+			bool first;
+
+			if (f->place == PLACE_JSON || !f->get(obj, &v)) {
+				field_value_release(&v);
+				continue;
+			}
+			first = f->place == PLACE_BARE ||
+				(f->place == PLACE_HEAD && v.kind == FIELD_STRING);
+			if (first == (pass == 0)) {
+				fputc(' ', out);
+				if (!first)
+					fprintf(out, "%s ", plain_key(f));
+				print_plain_value(out, &v);
+			}
+			field_value_release(&v);
+		}
+	}
+}
+
+/* client-bind and client-unbind: the client and its one device. */
+static int bind_event_json(json_object *json, const struct dibsctl_client *client)
+{
+	struct dibsctl_dev_list *devs;
+	struct dibsctl_dev *dev;
+	int err = 0;
+
+	if (add_json_fields(json, &client_printer, client) < 0)
+		return -ENOMEM;
+	json_object_object_del(json, "devices");
+	json_object_object_del(json, "dmbs");
+	if (dibsctl_client_get_devs(client, &devs) < 0)
+		return 0;
+	dev = dibsctl_dev_list_first(devs);
+	if (dev) {
+		uint32_t index;
+		const char *name = dibsctl_dev_get_name(dev);
+
+		if (dibsctl_dev_get_index(dev, &index) == 0 &&
+		    json_object_object_add(json, "dev_index",
+					   json_object_new_uint64(index)))
+			err = -ENOMEM;
+		if (name && json_object_object_add(json, "dev_name",
+						   json_object_new_string(name)))
+			err = -ENOMEM;
+	}
+	dibsctl_dev_list_unref(devs);
+	return err;
+}
+
+static void print_plain_bind_event(FILE *out,
+				   const struct dibsctl_client *client)
+{
+	struct dibsctl_dev_list *devs;
+	struct dibsctl_dev *dev;
+	const char *name = dibsctl_client_get_name(client);
+	uint32_t id;
+
+	fprintf(out, " %s", name ? name : "?");
+	if (dibsctl_client_get_devs(client, &devs) == 0) {
+		dev = dibsctl_dev_list_first(devs);
+		if (dev && dibsctl_dev_get_name(dev))
+			fprintf(out, " dev %s", dibsctl_dev_get_name(dev));
+		dibsctl_dev_list_unref(devs);
+	}
+	if (dibsctl_client_get_id(client, &id) == 0)
+		fprintf(out, " id %" PRIu32, id);
+}
+
+/*
+ * monitor: one line per event, flushed, so that a pipe sees it at once.
+ * JSON: one object per line, the "event" key first.
+ */
+int print_event(const struct print_opts *opts, FILE *out,
+		const struct dibsctl_event *event)
+{
+	int type = dibsctl_event_get_type(event);
+	const struct printer *p = NULL;
+	const void *obj = NULL;
+	const char *name = dibsctl_event_type_name(type);
+	json_object *json;
+	int err = 0;
+
+	if (!name)
+		return 0;	/* newer than this dibsctl */
+	if (dibsctl_event_get_dev(event)) {
+		p = &dev_printer;
+		obj = dibsctl_event_get_dev(event);
+	} else if (dibsctl_event_get_client(event)) {
+		p = &client_printer;
+		obj = dibsctl_event_get_client(event);
+	} else if (dibsctl_event_get_dmb(event)) {
+		p = &dmb_printer;
+		obj = dibsctl_event_get_dmb(event);
+	}
+	if (!p)
+		return 0;
+
+	if (opts->format == OUTPUT_PLAIN) {
+		fputs(event_words[type], out);
+		if (type == DIBSCTL_EVENT_CLIENT_BIND ||
+		    type == DIBSCTL_EVENT_CLIENT_UNBIND)
+			print_plain_bind_event(out, obj);
+		else
+			print_plain_event_fields(out, p, obj);
+		fputc('\n', out);
+		return fflush(out) ? -errno : 0;
+	}
+
+	/* One line per event, also with -p. */
+	json = json_object_new_object();
+	if (!json || json_object_object_add(json, "event",
+					    json_object_new_string(name))) {
+		json_object_put(json);
+		return -ENOMEM;
+	}
+	if (type == DIBSCTL_EVENT_CLIENT_BIND ||
+	    type == DIBSCTL_EVENT_CLIENT_UNBIND)
+		err = bind_event_json(json, obj);
+	else
+		err = add_json_fields(json, p, obj);
+	if (!err) {
+		const struct print_opts one_line = { .format = OUTPUT_JSON };
+
+		err = print_json(&one_line, out, json);
+	}
+	json_object_put(json);
+	if (!err && fflush(out))
+		err = -errno;
 	return err;
 }

@@ -6,7 +6,8 @@ usage: docs-test.py SOURCE_ROOT
 
 libdibsctl.3 and dibsctl.8 render without groff warnings;
 libdibsctl.3 names every function of libdibsctl.sym; dibsctl.8 names
-every option, verb and keyword of dibsctl, every key of the JSON Schema
+every option, verb, keyword and event of dibsctl, every key of the JSON
+Schemas
 and the exit statuses 0, 1 and 2.  Prints TAP.
 """
 
@@ -18,11 +19,15 @@ import sys
 
 from tap import Tap
 
-OPTIONS = ["-j", "--json", "-p", "--pretty", "-d", "--details", "-b",
-           "--batch", "-V", "--version", "-h", "--help"]
+OPTIONS = ["-j", "--json", "-p", "--pretty", "-d", "--details", "-s",
+           "--stats", "-b", "--batch", "-V", "--version", "-h", "--help"]
 WORDS = ["dev", "show", "add", "del", "help", "loopback", "type", "name",
          "gid", "force", "DIBSCTL_SYSFS", "/sys/class/dibs",
-         "dibsctl-dev.schema.json"]
+         "client", "bind", "unbind", "dmb", "check", "vlan", "stats",
+         "reset", "monitor", "all"]
+SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor"]
+EVENTS = ["dev-new", "dev-del", "client-new", "client-del", "client-bind",
+          "client-unbind", "dmb-new", "dmb-del"]
 
 
 def render(page):
@@ -59,13 +64,21 @@ def main():
               "missing: " + " ".join(missing) if symbols else f"none in {sym}")
 
     text8 = render(man8)
-    missing = [w for w in OPTIONS + WORDS
+    words = OPTIONS + WORDS + EVENTS + [f"dibsctl-{name}.schema.json"
+                                        for name in SCHEMAS]
+    missing = [w for w in words
                if not re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text8)]
     tap.check(not missing, "dibsctl.8 documents every option, verb and keyword",
               "missing: " + " ".join(missing))
 
-    with open(schema, encoding="utf-8") as f:
-        keys = list(json.load(f)["$defs"]["dev"]["properties"])
+    keys = []
+    for name in SCHEMAS:
+        path = schema.replace("-dev.", f"-{name}.")
+        with open(path, encoding="utf-8") as f:
+            for definition in json.load(f)["$defs"].values():
+                for key in definition.get("properties", {}):
+                    if key not in keys:
+                        keys.append(key)
     missing = [k for k in keys if not re.search(rf"\b{k}\b", text8)]
     tap.check(keys and not missing, "dibsctl.8 documents every JSON key",
               "missing: " + " ".join(missing))

@@ -57,7 +57,10 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="dibsctl-samples-") as tmp:
         subprocess.run([samples_program, tmp], check=True)
-        names = sorted(os.listdir(tmp))
+        # The other objects' samples (SCHEMA.DEF.N.json) are for
+        # objects-schema-test.py.
+        names = sorted(n for n in os.listdir(tmp)
+                       if n.startswith(("show-", "add-")))
         tap.check(len(names) >= 8, "json-samples wrote its samples",
                   f"got {names}")
         samples = {}
