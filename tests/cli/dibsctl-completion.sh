@@ -40,10 +40,12 @@ expect_completion() { # EXPECTED WORD...
 expect_eq "completion is registered for dibsctl" "complete -F _dibsctl dibsctl" \
 	"$(complete -p dibsctl 2>&1)"
 
-expect_completion "add del dev help show" ''
-expect_completion "add del dev help show" -j -d ''
-expect_completion "del dev" d
-expect_completion "--batch --details --help --json --pretty --version -V -b -d -h -j -p" -
+TOP_WORDS="add client del dev dmb gid help monitor show stats vlan"
+expect_completion "$TOP_WORDS" ''
+expect_completion "$TOP_WORDS" -j -d ''
+expect_completion "del dev dmb" d
+expect_completion "--batch --details --help --json --pretty --stats --version -V -b -d -h -j -p -s" -
+expect_completion "--stats" --st
 expect_completion "--json" --js
 expect_completion "add del help show" dev ''
 expect_completion "show" dev s
@@ -57,6 +59,32 @@ expect_completion "gid name" dev add type loopback ''
 expect_completion "" help ''
 expect_completion "" -V ''
 expect_completion "" -j -b cmds.batch ''
+# The other objects, their verbs and keywords.
+expect_completion "bind help show unbind" client ''
+expect_completion "bind" client b
+expect_completion "help show" dmb ''
+expect_completion "check help show" gid ''
+expect_completion "help show" vlan ''
+expect_completion "help reset show" stats ''
+expect_completion "all client dev dmb help" monitor ''
+expect_completion "client dev" dmb show ''
+expect_completion "dev" dmb show client x ''
+expect_completion "client" dmb show dev lo ''
+expect_completion "dev" vlan show ''
+expect_completion "" vlan show dev lo ''
+expect_completion "client dev" stats show ''
+expect_completion "" stats show dev lo ''
+expect_completion "" stats show client x ''
+expect_completion "dev" stats reset ''
+expect_completion "dev" client bind x ''
+expect_completion "" client bind x dev lo ''
+expect_completion "dev force" client unbind x ''
+expect_completion "force" client unbind x dev lo ''
+expect_completion "dev" client unbind x force ''
+expect_completion "vlan" gid check lo 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d ''
+expect_completion "" gid check lo 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d vlan ''
+expect_completion "" gid show ''
+expect_completion "" monitor dmb ''
 
 test_batch_file() {
 	local dir got
@@ -89,6 +117,34 @@ test_deleted_name_gone() {
 	check_eq "" "$(complete_dibsctl del go)" "after del"
 }
 ktap_test "a deleted device is no longer offered" test_deleted_name_gone
+
+# Client names come from the module too, and device names after "dev".
+test_live_client_names() {
+	[ -f "$DIBS_MODULES/dibs_test_client.ko" ] || {
+		ktap_skip_reason "no dibs_test_client.ko in $DIBS_MODULES"
+		return "$KSFT_SKIP"
+	}
+	check_eq "" "$(complete_dibsctl client show '')" "no client loaded" || return
+	insmod "$DIBS_MODULES/dibs_test_client.ko" || return
+	ktap_cleanup sh -c '! [ -d /sys/module/dibs_test_client ] || rmmod dibs_test_client'
+	"$DIBSCTL" add loopback name cfoo >/dev/null || return
+	ktap_cleanup "$DIBSCTL" del cfoo
+	check_eq "dibs_test_client" "$(complete_dibsctl client show '')" \
+		"dibsctl client show <TAB>" || return
+	check_eq "dibs_test_client" "$(complete_dibsctl client unbind d)" \
+		"dibsctl client unbind d<TAB>" || return
+	check_eq "dibs_test_client" "$(complete_dibsctl dmb show client '')" \
+		"dibsctl dmb show client <TAB>" || return
+	check_eq "dibs_test_client" "$(complete_dibsctl stats show client d)" \
+		"dibsctl stats show client d<TAB>" || return
+	check_eq "cfoo" "$(complete_dibsctl client bind dibs_test_client dev cf)" \
+		"dibsctl client bind dibs_test_client dev cf<TAB>" || return
+	check_eq "cfoo" "$(complete_dibsctl gid check cf)" "dibsctl gid check cf<TAB>" || return
+	check_eq "cfoo" "$(complete_dibsctl stats reset dev cf)" \
+		"dibsctl stats reset dev cf<TAB>" || return
+	check_eq "cfoo" "$(complete_dibsctl vlan show dev cf)" "dibsctl vlan show dev cf<TAB>"
+}
+ktap_test "client names are read live; device names after dev" test_live_client_names
 
 test_sysfs_names() {
 	local got

@@ -165,8 +165,8 @@ test_usage_errors() {
 frob
 dev frob
 dev ad type loopback name lc5
--s show
---stats show
+-S show
+--statistics show
 add loopback name lc5/x
 add loopback name lc5 gid 12345
 add loopback name abcdefghijklmnop

@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <linux/dibs_user.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/ctrl.h>
@@ -40,6 +44,7 @@ static const char *const attr_names[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = "dmbs-in-use",
 	[DIBS_A_DEV_MMAPPED_RDMB] = "mmapped-rdmb",
 	[DIBS_A_DEV_FORCE] = "force",
+	[DIBS_A_DEV_BOUND_CLIENT] = "bound-client",
 };
 
 const char *dibs_attr_name(int attr)
@@ -138,6 +143,9 @@ void dibs_dev_format(const struct dibs_dev_msg *dev, char *buf, size_t len)
 		append(buf, len, &used, "dmbs_in_use=%u ", dev->dmbs_in_use);
 	append(buf, len, &used, "mmapped_rdmb=%d",
 	       (int)DIBS_HAS(dev, DIBS_A_DEV_MMAPPED_RDMB));
+	for (int i = 0; i < dev->nbound; i++)
+		append(buf, len, &used, " bound_client=%u:%s", dev->bound_id[i],
+		       dev->bound_name[i]);
 	if (dev->malformed[0])
 		append(buf, len, &used, " malformed=\"%s\"", dev->malformed);
 }
@@ -155,7 +163,9 @@ bool dibs_dev_equal(const struct dibs_dev_msg *a, const struct dibs_dev_msg *b,
 	if (strcmp(a->name, b->name) || a->index != b->index ||
 	    a->type != b->type || memcmp(a->gid, b->gid, DIBS_GID_LEN) ||
 	    a->fabric_id != b->fabric_id || a->max_dmbs != b->max_dmbs ||
-	    a->dmbs_in_use != b->dmbs_in_use ||
+	    a->dmbs_in_use != b->dmbs_in_use || a->nbound != b->nbound ||
+	    memcmp(a->bound_id, b->bound_id, sizeof(a->bound_id)) ||
+	    memcmp(a->bound_name, b->bound_name, sizeof(a->bound_name)) ||
 	    strcmp(a->malformed, b->malformed))
 		goto differ;
 	return true;
@@ -177,7 +187,7 @@ static void check_attr(struct dibs_dev_msg *dev, struct nlattr *nla, int attr)
 	};
 	int got = nla_len(nla);
 
-	if (dev->malformed[0])
+	if (dev->malformed[0] || attr == DIBS_A_DEV_BOUND_CLIENT)
 		return;
 	if (attr == DIBS_A_DEV_NAME) {
 		const char *s = nla_data(nla);
@@ -193,6 +203,32 @@ static void check_attr(struct dibs_dev_msg *dev, struct nlattr *nla, int attr)
 		snprintf(dev->malformed, sizeof(dev->malformed),
 			 "%s has %d bytes, the spec says %d",
 			 dibs_attr_name(attr), got, sizes[attr]);
+}
+
+/* The bound-client nests of a dev message (multi-attr: tb holds one). */
+static void parse_bound_clients(struct nl_msg *msg, struct dibs_dev_msg *dev)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *nla, *tb[DIBS_A_CLIENT_MAX + 1];
+	int rem;
+
+	nla_for_each_attr(nla, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+			  rem) {
+		if (nla_type(nla) != DIBS_A_DEV_BOUND_CLIENT)
+			continue;
+		if (dev->nbound == 8 ||
+		    nla_parse_nested(tb, DIBS_A_CLIENT_MAX, nla, NULL) ||
+		    !tb[DIBS_A_CLIENT_ID] || !tb[DIBS_A_CLIENT_NAME]) {
+			snprintf(dev->malformed, sizeof(dev->malformed),
+				 "bound-client is not a nest of id and name");
+			return;
+		}
+		dev->bound_id[dev->nbound] = nla_get_u32(tb[DIBS_A_CLIENT_ID]);
+		snprintf(dev->bound_name[dev->nbound], sizeof(dev->bound_name[0]),
+			 "%.*s", nla_len(tb[DIBS_A_CLIENT_NAME]),
+			 (char *)nla_data(tb[DIBS_A_CLIENT_NAME]));
+		dev->nbound++;
+	}
 }
 
 static void parse_dev(struct nl_msg *msg, struct dibs_dev_msg *dev)
@@ -240,6 +276,7 @@ static void parse_dev(struct nl_msg *msg, struct dibs_dev_msg *dev)
 	if (tb[DIBS_A_DEV_DMBS_IN_USE])
 		dev->dmbs_in_use = nla_get_u32(tb[DIBS_A_DEV_DMBS_IN_USE]);
 	dev->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
+	parse_bound_clients(msg, dev);
 }
 
 static int set_sockopts(struct nl_sock *sk)
@@ -310,12 +347,506 @@ struct nl_msg *dibs_genl_msg(const struct dibs_genl *g, uint8_t cmd, int flags)
 	return msg;
 }
 
+/* Records: every attribute set of the spec, for the checks of the ops. */
+enum attr_kind {
+	K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_BIN, K_FLAG, K_NEST, K_PAD,
+};
+
+struct attr_desc {
+	const char *name;
+	enum attr_kind kind;
+	int nest_set;		/* for K_NEST */
+	int max_len;		/* for K_STR: longest string without NUL */
+};
+
+static const struct attr_desc dev_attrs[DIBS_A_DEV_MAX + 1] = {
+	[DIBS_A_DEV_INDEX] = { "index", K_U32 },
+	[DIBS_A_DEV_NAME] = { "name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_DEV_TYPE] = { "type", K_U32 },
+	[DIBS_A_DEV_GID] = { "gid", K_BIN },
+	[DIBS_A_DEV_FABRIC_ID] = { "fabric-id", K_U16 },
+	[DIBS_A_DEV_MAX_DMBS] = { "max-dmbs", K_U32 },
+	[DIBS_A_DEV_DMBS_IN_USE] = { "dmbs-in-use", K_U32 },
+	[DIBS_A_DEV_MMAPPED_RDMB] = { "mmapped-rdmb", K_FLAG },
+	[DIBS_A_DEV_FORCE] = { "force", K_FLAG },
+	[DIBS_A_DEV_BOUND_CLIENT] = { "bound-client", K_NEST, DIBS_SET_CLIENT },
+};
+
+static const struct attr_desc client_attrs[DIBS_A_CLIENT_MAX + 1] = {
+	[DIBS_A_CLIENT_ID] = { "id", K_U32 },
+	[DIBS_A_CLIENT_NAME] = { "name", K_STR, 0, 63 },
+	[DIBS_A_CLIENT_DMBS] = { "dmbs", K_U32 },
+	[DIBS_A_CLIENT_BOUND_DEV] = { "bound-dev", K_NEST, DIBS_SET_DEV },
+	[DIBS_A_CLIENT_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_CLIENT_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_CLIENT_FORCE] = { "force", K_FLAG },
+};
+
+static const struct attr_desc dmb_attrs[DIBS_A_DMB_MAX + 1] = {
+	[DIBS_A_DMB_PAD] = { "pad", K_PAD },
+	[DIBS_A_DMB_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_DMB_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_DMB_CLIENT_ID] = { "client-id", K_U32 },
+	[DIBS_A_DMB_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_DMB_TOKEN] = { "token", K_U64 },
+	[DIBS_A_DMB_IDX] = { "idx", K_U32 },
+	[DIBS_A_DMB_LEN] = { "len", K_U32 },
+	[DIBS_A_DMB_RGID] = { "rgid", K_BIN },
+	[DIBS_A_DMB_VLAN_ID] = { "vlan-id", K_U16 },
+	[DIBS_A_DMB_ATTACHED] = { "attached", K_FLAG },
+	[DIBS_A_DMB_BYTES] = { "bytes", K_U64 },
+	[DIBS_A_DMB_MOVES] = { "moves", K_U64 },
+	[DIBS_A_DMB_SIGNALS] = { "signals", K_U64 },
+};
+
+static const struct attr_desc gid_attrs[DIBS_A_GID_MAX + 1] = {
+	[DIBS_A_GID_GID] = { "gid", K_BIN },
+	[DIBS_A_GID_ROLE] = { "role", K_U32 },
+	[DIBS_A_GID_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_GID_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_GID_FABRIC_ID] = { "fabric-id", K_U16 },
+	[DIBS_A_GID_DMBS] = { "dmbs", K_U32 },
+	[DIBS_A_GID_VLAN_ID] = { "vlan-id", K_U16 },
+	[DIBS_A_GID_REACHABLE] = { "reachable", K_U8 },
+};
+
+static const struct attr_desc vlan_attrs[DIBS_A_VLAN_MAX + 1] = {
+	[DIBS_A_VLAN_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_VLAN_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_VLAN_ID] = { "id", K_U16 },
+	[DIBS_A_VLAN_CLIENT_ID] = { "client-id", K_U32 },
+	[DIBS_A_VLAN_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_VLAN_REFS] = { "refs", K_U32 },
+};
+
+static const struct attr_desc stats_attrs[DIBS_A_STATS_MAX + 1] = {
+	[DIBS_A_STATS_PAD] = { "pad", K_PAD },
+	[DIBS_A_STATS_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_STATS_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_STATS_CLIENT_ID] = { "client-id", K_U32 },
+	[DIBS_A_STATS_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_STATS_DMBS_IN_USE] = { "dmbs-in-use", K_U32 },
+	[DIBS_A_STATS_DMBS_MAX_IN_USE] = { "dmbs-max-in-use", K_U32 },
+	[DIBS_A_STATS_DMB_REGISTRATIONS] = { "dmb-registrations", K_U64 },
+	[DIBS_A_STATS_DMB_UNREGISTRATIONS] = { "dmb-unregistrations", K_U64 },
+	[DIBS_A_STATS_DMB_FAIL_NOSPC] = { "dmb-fail-nospc", K_U64 },
+	[DIBS_A_STATS_DMB_FAIL_NOMEM] = { "dmb-fail-nomem", K_U64 },
+	[DIBS_A_STATS_DMB_FAIL_OTHER] = { "dmb-fail-other", K_U64 },
+	[DIBS_A_STATS_MOVES] = { "moves", K_U64 },
+	[DIBS_A_STATS_MOVE_BYTES] = { "move-bytes", K_U64 },
+	[DIBS_A_STATS_MOVE_ERRORS] = { "move-errors", K_U64 },
+	[DIBS_A_STATS_SIGNALS] = { "signals", K_U64 },
+	[DIBS_A_STATS_EVENTS] = { "events", K_U64 },
+};
+
+static const struct {
+	const struct attr_desc *attrs;
+	int max;
+} sets[] = {
+	[DIBS_SET_DEV] = { dev_attrs, DIBS_A_DEV_MAX },
+	[DIBS_SET_CLIENT] = { client_attrs, DIBS_A_CLIENT_MAX },
+	[DIBS_SET_DMB] = { dmb_attrs, DIBS_A_DMB_MAX },
+	[DIBS_SET_GID] = { gid_attrs, DIBS_A_GID_MAX },
+	[DIBS_SET_VLAN] = { vlan_attrs, DIBS_A_VLAN_MAX },
+	[DIBS_SET_STATS] = { stats_attrs, DIBS_A_STATS_MAX },
+};
+
+_Static_assert(DIBS_A_STATS_MAX < DIBS_REC_ATTRS, "DIBS_REC_ATTRS too small");
+_Static_assert(DIBS_A_DMB_MAX < DIBS_REC_ATTRS, "DIBS_REC_ATTRS too small");
+_Static_assert(DIBS_A_DEV_MAX < DIBS_REC_SUB_ATTRS, "DIBS_REC_SUB_ATTRS too small");
+_Static_assert(DIBS_A_CLIENT_MAX < DIBS_REC_SUB_ATTRS, "DIBS_REC_SUB_ATTRS too small");
+
+int dibs_cmd_set(uint8_t cmd)
+{
+	switch (cmd) {
+	case DIBS_CMD_DEV_GET: case DIBS_CMD_DEV_NEW: case DIBS_CMD_DEV_DEL:
+	case DIBS_CMD_DEV_NEW_NTF: case DIBS_CMD_DEV_DEL_NTF:
+		return DIBS_SET_DEV;
+	case DIBS_CMD_CLIENT_GET: case DIBS_CMD_CLIENT_BIND:
+	case DIBS_CMD_CLIENT_UNBIND: case DIBS_CMD_CLIENT_NEW_NTF:
+	case DIBS_CMD_CLIENT_DEL_NTF: case DIBS_CMD_CLIENT_BIND_NTF:
+	case DIBS_CMD_CLIENT_UNBIND_NTF:
+		return DIBS_SET_CLIENT;
+	case DIBS_CMD_DMB_GET: case DIBS_CMD_DMB_NEW_NTF:
+	case DIBS_CMD_DMB_DEL_NTF:
+		return DIBS_SET_DMB;
+	case DIBS_CMD_GID_GET: case DIBS_CMD_GID_CHECK:
+		return DIBS_SET_GID;
+	case DIBS_CMD_VLAN_GET:
+		return DIBS_SET_VLAN;
+	case DIBS_CMD_STATS_GET: case DIBS_CMD_STATS_RESET:
+		return DIBS_SET_STATS;
+	}
+	return DIBS_SET_NONE;
+}
+
+const char *dibs_cmd_name(uint8_t cmd)
+{
+	static const char *const names[DIBS_CMD_MAX + 1] = {
+		[DIBS_CMD_DEV_GET] = "dev-get",
+		[DIBS_CMD_DEV_NEW] = "dev-new",
+		[DIBS_CMD_DEV_DEL] = "dev-del",
+		[DIBS_CMD_DEV_NEW_NTF] = "dev-new-ntf",
+		[DIBS_CMD_DEV_DEL_NTF] = "dev-del-ntf",
+		[DIBS_CMD_CLIENT_GET] = "client-get",
+		[DIBS_CMD_CLIENT_BIND] = "client-bind",
+		[DIBS_CMD_CLIENT_UNBIND] = "client-unbind",
+		[DIBS_CMD_CLIENT_NEW_NTF] = "client-new-ntf",
+		[DIBS_CMD_CLIENT_DEL_NTF] = "client-del-ntf",
+		[DIBS_CMD_CLIENT_BIND_NTF] = "client-bind-ntf",
+		[DIBS_CMD_CLIENT_UNBIND_NTF] = "client-unbind-ntf",
+		[DIBS_CMD_DMB_GET] = "dmb-get",
+		[DIBS_CMD_DMB_NEW_NTF] = "dmb-new-ntf",
+		[DIBS_CMD_DMB_DEL_NTF] = "dmb-del-ntf",
+		[DIBS_CMD_GID_GET] = "gid-get",
+		[DIBS_CMD_GID_CHECK] = "gid-check",
+		[DIBS_CMD_VLAN_GET] = "vlan-get",
+		[DIBS_CMD_STATS_GET] = "stats-get",
+		[DIBS_CMD_STATS_RESET] = "stats-reset",
+	};
+	static char unknown[32];
+
+	if (cmd <= DIBS_CMD_MAX && names[cmd])
+		return names[cmd];
+	snprintf(unknown, sizeof(unknown), "command %u", cmd);
+	return unknown;
+}
+
+const char *dibs_set_attr_name(int set, int attr)
+{
+	static char unknown[32];
+
+	if (set >= 0 && set < DIBS_SET_NONE && attr > 0 &&
+	    attr <= sets[set].max && sets[set].attrs[attr].name)
+		return sets[set].attrs[attr].name;
+	snprintf(unknown, sizeof(unknown), "attribute %d", attr);
+	return unknown;
+}
+
+/*
+ * Stores one attribute of set into present/u/s; returns NULL or what is
+ * wrong with it.
+ */
+static const char *store_attr(int set, const struct nlattr *nla, int attr,
+			      uint32_t *present, uint64_t *u, char (*s)[DIBS_REC_STR])
+{
+	const struct attr_desc *d = &sets[set].attrs[attr];
+	int len = nla_len(nla);
+	const char *data = nla_data(nla);
+	static const int sizes[] = {
+		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_U64] = 8,
+		[K_BIN] = DIBS_GID_LEN, [K_FLAG] = 0,
+	};
+
+	switch (d->kind) {
+	case K_NONE:
+		return "is not in the spec";
+	case K_PAD:
+		return NULL;
+	case K_NEST:
+		return "is a nest where none is expected";
+	case K_STR:
+		if (len < 1 || len > d->max_len + 1 || !memchr(data, '\0', len))
+			return "is not a NUL-terminated string of the spec's length";
+		snprintf(s[attr], DIBS_REC_STR, "%s", data);
+		break;
+	default:
+		if (len != sizes[d->kind])
+			return "has the wrong size";
+		if (d->kind == K_U8)
+			u[attr] = *(const uint8_t *)data;
+		else if (d->kind == K_U16)
+			u[attr] = nla_get_u16((struct nlattr *)nla);
+		else if (d->kind == K_U32)
+			u[attr] = nla_get_u32((struct nlattr *)nla);
+		else if (d->kind == K_U64)
+			memcpy(&u[attr], data, 8);
+		else if (d->kind == K_FLAG)
+			u[attr] = 1;
+		else
+			dibs_uuid_str((const uint8_t *)data, s[attr]);
+	}
+	if (*present & (1u << attr))
+		return "appears twice";
+	*present |= 1u << attr;
+	return NULL;
+}
+
+static void parse_rec(struct nl_msg *msg, struct dibs_rec *rec)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *nla, *sub;
+	const char *bad;
+	int rem, srem, set;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->set = DIBS_SET_NONE;
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		snprintf(rec->malformed, sizeof(rec->malformed),
+			 "no genetlink header");
+		return;
+	}
+	rec->cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+	rec->set = set = dibs_cmd_set(rec->cmd);
+	if (set == DIBS_SET_NONE) {
+		snprintf(rec->malformed, sizeof(rec->malformed),
+			 "unknown command %u", rec->cmd);
+		return;
+	}
+	nla_for_each_attr(nla, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		int attr = nla_type(nla);
+		const struct attr_desc *d;
+
+		if (attr < 1 || attr > sets[set].max) {
+			snprintf(rec->malformed, sizeof(rec->malformed),
+				 "attribute %d is not in the spec", attr);
+			return;
+		}
+		d = &sets[set].attrs[attr];
+		if (d->kind != K_NEST) {
+			bad = store_attr(set, nla, attr, &rec->present, rec->u,
+					 rec->s);
+			if (bad) {
+				snprintf(rec->malformed, sizeof(rec->malformed),
+					 "%s %s", d->name, bad);
+				return;
+			}
+			continue;
+		}
+		rec->present |= 1u << attr;
+		if (rec->nsubs == DIBS_REC_SUBS) {
+			snprintf(rec->malformed, sizeof(rec->malformed),
+				 "more than %d %s nests", DIBS_REC_SUBS, d->name);
+			return;
+		}
+		nla_for_each_nested(sub, nla, srem) {
+			int sattr = nla_type(sub);
+			struct dibs_sub *ds = &rec->sub[rec->nsubs];
+
+			if (sattr < 1 || sattr > sets[d->nest_set].max ||
+			    sattr >= DIBS_REC_SUB_ATTRS) {
+				snprintf(rec->malformed, sizeof(rec->malformed),
+					 "%s holds attribute %d", d->name, sattr);
+				return;
+			}
+			bad = store_attr(d->nest_set, sub, sattr, &ds->present,
+					 ds->u, ds->s);
+			if (bad) {
+				snprintf(rec->malformed, sizeof(rec->malformed),
+					 "%s: %s %s", d->name,
+					 dibs_set_attr_name(d->nest_set, sattr),
+					 bad);
+				return;
+			}
+		}
+		rec->nsubs++;
+	}
+}
+
+void dibs_rec_format(const struct dibs_rec *rec, char *buf, size_t len)
+{
+	size_t used = 0;
+	int attr, i;
+
+	buf[0] = '\0';
+	append(buf, len, &used, "%s", dibs_cmd_name(rec->cmd));
+	if (rec->set == DIBS_SET_NONE)
+		goto out;
+	for (attr = 1; attr <= sets[rec->set].max; attr++) {
+		const struct attr_desc *d = &sets[rec->set].attrs[attr];
+
+		if (!DIBS_REC_HAS(rec, attr) || d->kind == K_NEST)
+			continue;
+		if (d->kind == K_STR || d->kind == K_BIN)
+			append(buf, len, &used, " %s=%s", d->name, rec->s[attr]);
+		else if (d->kind == K_FLAG)
+			append(buf, len, &used, " %s", d->name);
+		else if (rec->set == DIBS_SET_DMB && attr == DIBS_A_DMB_TOKEN)
+			append(buf, len, &used, " %s=0x%llx", d->name,
+			       (unsigned long long)rec->u[attr]);
+		else
+			append(buf, len, &used, " %s=%llu", d->name,
+			       (unsigned long long)rec->u[attr]);
+	}
+	for (i = 0; i < rec->nsubs; i++) {
+		int nest = rec->set == DIBS_SET_DEV ? DIBS_SET_CLIENT : DIBS_SET_DEV;
+
+		append(buf, len, &used, " %s{",
+		       nest == DIBS_SET_CLIENT ? "bound-client" : "bound-dev");
+		for (attr = 1; attr < DIBS_REC_SUB_ATTRS; attr++) {
+			if (!((rec->sub[i].present >> attr) & 1))
+				continue;
+			if (rec->sub[i].s[attr][0])
+				append(buf, len, &used, " %s=%s",
+				       dibs_set_attr_name(nest, attr),
+				       rec->sub[i].s[attr]);
+			else
+				append(buf, len, &used, " %s=%llu",
+				       dibs_set_attr_name(nest, attr),
+				       (unsigned long long)rec->sub[i].u[attr]);
+		}
+		append(buf, len, &used, " }");
+	}
+out:
+	if (rec->malformed[0])
+		append(buf, len, &used, " malformed=\"%s\"", rec->malformed);
+}
+
+static int send_or_enomem(struct dibs_genl *g, struct nl_msg *msg,
+			  struct dibs_reply *reply);
+
+int dibs_request(struct dibs_genl *g, struct dibs_reply *reply, uint8_t cmd,
+		 int flags, const struct dibs_put *puts, size_t nputs)
+{
+	struct nl_msg *msg = dibs_genl_msg(g, cmd, flags);
+	size_t i;
+	int err = 0;
+
+	for (i = 0; msg && i < nputs && !err; i++) {
+		const struct dibs_put *p = &puts[i];
+
+		switch (p->kind) {
+		case DIBS_PUT_KIND_U8:
+			err = nla_put_u8(msg, p->type, p->u);
+			break;
+		case DIBS_PUT_KIND_U16:
+			err = nla_put_u16(msg, p->type, p->u);
+			break;
+		case DIBS_PUT_KIND_U32:
+			err = nla_put_u32(msg, p->type, p->u);
+			break;
+		case DIBS_PUT_KIND_U64:
+			err = nla_put_u64(msg, p->type, p->u);
+			break;
+		case DIBS_PUT_KIND_STR:
+			err = nla_put_string(msg, p->type, p->p);
+			break;
+		case DIBS_PUT_KIND_FLAG:
+			err = nla_put_flag(msg, p->type);
+			break;
+		case DIBS_PUT_KIND_BIN:
+			err = nla_put(msg, p->type, p->len, p->p);
+			break;
+		default:
+			err = -1;
+		}
+	}
+	if (msg && err) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return send_or_enomem(g, msg, reply);
+}
+
+static int on_rec_ntf(struct nl_msg *msg, void *arg)
+{
+	struct dibs_recmon *m = arg;
+
+	if (m->count == m->cap) {
+		int cap = m->cap ? 2 * m->cap : 64;
+		struct dibs_rec *q = malloc(cap * sizeof(*q));
+		int i;
+
+		if (!q) {
+			m->overflow++;
+			return NL_OK;
+		}
+		for (i = 0; i < m->count; i++)
+			q[i] = m->queue[(m->first + i) % m->cap];
+		free(m->queue);
+		m->queue = q;
+		m->first = 0;
+		m->cap = cap;
+	}
+	parse_rec(msg, &m->queue[(m->first + m->count) % m->cap]);
+	m->count++;
+	return NL_OK;
+}
+
+int dibs_recmon_open(struct dibs_recmon *m, const char *const *groups,
+		     int ngroups)
+{
+	int ret, i, grp;
+
+	memset(m, 0, sizeof(*m));
+	m->sk = nl_socket_alloc();
+	if (!m->sk)
+		return -ENOMEM;
+	nl_socket_disable_seq_check(m->sk);
+	nl_socket_modify_cb(m->sk, NL_CB_VALID, NL_CB_CUSTOM, on_rec_ntf, m);
+	if (genl_connect(m->sk)) {
+		ret = -ECONNREFUSED;
+		goto err_free_sock;
+	}
+	for (i = 0; i < ngroups; i++) {
+		grp = genl_ctrl_resolve_grp(m->sk, DIBS_FAMILY_NAME, groups[i]);
+		if (grp < 0) {
+			ret = -ENOENT;
+			goto err_free_sock;
+		}
+		if (nl_socket_add_membership(m->sk, grp)) {
+			ret = -EINVAL;
+			goto err_free_sock;
+		}
+	}
+	/* a scripted sequence of thousands of DMBs must not overrun it */
+	nl_socket_set_buffer_size(m->sk, 8 << 20, 0);
+	if (nl_socket_set_nonblocking(m->sk)) {
+		ret = -EINVAL;
+		goto err_free_sock;
+	}
+	return 0;
+
+err_free_sock:
+	nl_socket_free(m->sk);
+	m->sk = NULL;
+	return ret;
+}
+
+void dibs_recmon_close(struct dibs_recmon *m)
+{
+	if (m->sk)
+		nl_socket_free(m->sk);
+	m->sk = NULL;
+	free(m->queue);
+	m->queue = NULL;
+	m->count = m->cap = m->first = 0;
+}
+
+int dibs_recmon_next(struct dibs_recmon *m, struct dibs_rec *ntf,
+		     int timeout_ms)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(m->sk), .events = POLLIN };
+	int ret;
+
+	while (!m->count) {
+		if (m->overflow)
+			return -ENOBUFS;
+		ret = poll(&pfd, 1, timeout_ms);
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return 0;
+		ret = nl_recvmsgs_default(m->sk);
+		if (ret == -NLE_NOMEM)
+			return -ENOBUFS;
+		if (ret < 0 && ret != -NLE_AGAIN)
+			return -EIO;
+	}
+	*ntf = m->queue[m->first];
+	m->first = (m->first + 1) % m->cap;
+	m->count--;
+	return 1;
+}
+
 /* One request in flight: what was sent and what came back so far. */
 struct exchange {
 	struct dibs_reply *reply;
 	const unsigned char *req;
 	uint32_t req_len;
 	int cap;
+	int rec_cap;
 	bool done;
 };
 
@@ -337,6 +868,19 @@ static int on_dev(struct nl_msg *msg, void *arg)
 		x->cap = cap;
 	}
 	parse_dev(msg, &r->devs[r->ndevs++]);
+	if (r->nrecs == x->rec_cap) {
+		int cap = x->rec_cap ? 2 * x->rec_cap : 8;
+		struct dibs_rec *recs = realloc(r->recs, cap * sizeof(*recs));
+
+		if (!recs) {
+			snprintf(r->local_error, sizeof(r->local_error),
+				 "out of memory for replies");
+			return NL_STOP;
+		}
+		r->recs = recs;
+		x->rec_cap = cap;
+	}
+	parse_rec(msg, &r->recs[r->nrecs++]);
 	return NL_OK;
 }
 
@@ -468,6 +1012,9 @@ void dibs_reply_free(struct dibs_reply *reply)
 	free(reply->devs);
 	reply->devs = NULL;
 	reply->ndevs = 0;
+	free(reply->recs);
+	reply->recs = NULL;
+	reply->nrecs = 0;
 }
 
 static int send_or_enomem(struct dibs_genl *g, struct nl_msg *msg,
@@ -834,8 +1381,12 @@ int dibs_remove_devices_except(struct dibs_genl *g,
 			kept |= keep->devs[j].index == dump.devs[i].index;
 		if (kept)
 			continue;
-		if (dibs_dev_del_index(g, dump.devs[i].index, true, &del))
+		if (dibs_dev_del_index(g, dump.devs[i].index, true, &del)) {
+			fprintf(stderr, "# cannot delete device %s (index %u): %s %s%s\n",
+				dump.devs[i].name, dump.devs[i].index,
+				dibs_errno_name(del.err), del.msg, del.local_error);
 			failed++;
+		}
 		dibs_reply_free(&del);
 	}
 	dibs_reply_free(&dump);
@@ -856,4 +1407,284 @@ void dibs_test_gid(uint8_t gid[DIBS_GID_LEN], unsigned int seed)
 	gid[13] = seed >> 16;
 	gid[14] = seed >> 8;
 	gid[15] = seed;
+}
+
+/* The single record of a do request, or -EPROTO. */
+static int one_rec(int ret, struct dibs_reply *r, struct dibs_rec *rec)
+{
+	if (!ret && r->nrecs != 1)
+		ret = -EPROTO;
+	if (!ret)
+		*rec = r->recs[0];
+	dibs_reply_free(r);
+	return ret;
+}
+
+int dibs_client_get_name(struct dibs_genl *g, const char *name,
+			 struct dibs_rec *rec)
+{
+	struct dibs_reply r;
+
+	return one_rec(DIBS_REQ(g, &r, DIBS_CMD_CLIENT_GET, 0,
+				DIBS_PUT_STR(DIBS_A_CLIENT_NAME, name)),
+		       &r, rec);
+}
+
+int dibs_stats_get_dev(struct dibs_genl *g, const char *dev,
+		       struct dibs_rec *rec)
+{
+	struct dibs_reply r;
+
+	return one_rec(DIBS_REQ(g, &r, DIBS_CMD_STATS_GET, 0,
+				DIBS_PUT_STR(DIBS_A_STATS_DEV_NAME, dev)),
+		       &r, rec);
+}
+
+int dibs_stats_get_client(struct dibs_genl *g, const char *client,
+			  struct dibs_rec *rec)
+{
+	struct dibs_reply r;
+
+	return one_rec(DIBS_REQ(g, &r, DIBS_CMD_STATS_GET, 0,
+				DIBS_PUT_STR(DIBS_A_STATS_CLIENT_NAME, client)),
+		       &r, rec);
+}
+
+bool dibs_module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static int run_cmd(const char *cmd)
+{
+	int status = system(cmd);
+
+	if (status == -1)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+int dibs_module_load(const char *name, const char *params)
+{
+	const char *dir = getenv("DIBS_MODULES");
+	char cmd[512];
+
+	if (dibs_module_loaded(name))
+		return 1;
+	if (!dir)
+		return -ENOENT;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko %s", dir, name,
+		 params ? params : "");
+	return run_cmd(cmd);
+}
+
+int dibs_module_unload(const char *name)
+{
+	char cmd[160];
+
+	if (!dibs_module_loaded(name))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	return run_cmd(cmd);
+}
+
+int dibs_tc_ctl(const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	ssize_t n;
+	int fd, ret = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(DIBS_TC_DEBUGFS "/ctl", O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, strlen(buf));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(buf))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += n;
+	buf[used] = '\0';
+	close(fd);
+	return 0;
+}
+
+void dibs_tc_status(char *buf, size_t len)
+{
+	int ret = read_file(DIBS_TC_DEBUGFS "/status", buf, len);
+
+	if (ret)
+		snprintf(buf, len, "(cannot read %s/status: %s)",
+			 DIBS_TC_DEBUGFS, strerror(-ret));
+}
+
+int dibs_tc_dev_value(const char *dev, const char *key, long *value)
+{
+	char status[16384], *line, *save = NULL;
+	bool found = false;
+	int ret;
+
+	ret = read_file(DIBS_TC_DEBUGFS "/status", status, sizeof(status));
+	if (ret)
+		return ret;
+	for (line = strtok_r(status, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *word, *wsave = NULL, *prev = NULL;
+		int i = 0;
+		bool this_dev = false;
+
+		for (word = strtok_r(line, " ", &wsave); word;
+		     word = strtok_r(NULL, " ", &wsave), i++) {
+			if (i == 0 && strcmp(word, "device"))
+				break;
+			if (i == 1) {
+				this_dev = !strcmp(word, dev);
+				if (!this_dev)
+					break;
+			}
+			if (i >= 2 && prev && !strcmp(prev, key)) {
+				*value = strtol(word, NULL, 0);
+				found = true;
+			}
+			prev = word;
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
+int dibs_user_open(const char *dev)
+{
+	struct dibs_user_bind b = { .size = sizeof(b) };
+	int fd, err;
+
+	fd = open("/dev/" DIBS_USER_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(b.name, sizeof(b.name), "%s", dev);
+	if (ioctl(fd, DIBS_USER_IOC_BIND, &b)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int dibs_user_reg(int fd, uint32_t len, const uint8_t rgid[DIBS_GID_LEN],
+		  uint64_t *token, uint32_t *idx)
+{
+	struct dibs_user_dmb_register r = { .size = sizeof(r), .len = len };
+
+	memcpy(r.rgid, rgid, DIBS_GID_LEN);
+	if (ioctl(fd, DIBS_USER_IOC_DMB_REGISTER, &r))
+		return -errno;
+	if (token)
+		*token = r.token;
+	if (idx)
+		*idx = r.idx;
+	return 0;
+}
+
+int dibs_user_unreg(int fd, uint64_t token)
+{
+	struct dibs_user_dmb_unregister u = { .size = sizeof(u), .token = token };
+
+	return ioctl(fd, DIBS_USER_IOC_DMB_UNREGISTER, &u) ? -errno : 0;
+}
+
+int dibs_user_move(int fd, uint64_t token, uint32_t offset, uint32_t len,
+		   int sig_idx)
+{
+	static uint8_t data[1 << 20];
+	struct dibs_user_move m = {
+		.size = sizeof(m),
+		.token = token,
+		.buf = (uintptr_t)data,
+		.offset = offset,
+		.len = len,
+	};
+
+	if (len > sizeof(data))
+		return -E2BIG;
+	memset(data, 0xa5, len);
+	if (sig_idx >= 0) {
+		m.flags = DIBS_USER_MOVE_SIGNAL;
+		m.sig_idx = sig_idx;
+	}
+	return ioctl(fd, DIBS_USER_IOC_MOVE, &m) ? -errno : 0;
+}
+
+int dibs_user_event(int fd, const uint8_t rgid[DIBS_GID_LEN], uint32_t code)
+{
+	struct dibs_user_signal_event e = {
+		.size = sizeof(e),
+		.flags = DIBS_USER_SIGNAL_IRQ,
+		.event_code = code,
+	};
+
+	memcpy(e.rgid, rgid, DIBS_GID_LEN);
+	return ioctl(fd, DIBS_USER_IOC_SIGNAL_EVENT, &e) ? -errno : 0;
+}
+
+int dibs_clients_load(char *why, size_t len)
+{
+	int ret, i;
+
+	ret = dibs_module_load("dibs_user", NULL);
+	if (ret < 0) {
+		snprintf(why, len, "cannot load dibs_user.ko from $DIBS_MODULES: %s",
+			 dibs_errno_name(ret));
+		return ret;
+	}
+	/* udev creates the node */
+	for (i = 0; i < 200 && access("/dev/" DIBS_USER_DEV_NAME, F_OK); i++)
+		usleep(50000);
+	if (access("/dev/" DIBS_USER_DEV_NAME, F_OK)) {
+		snprintf(why, len, "/dev/%s did not appear", DIBS_USER_DEV_NAME);
+		return -ENOENT;
+	}
+	ret = dibs_module_load(DIBS_TC_NAME, NULL);
+	if (ret < 0) {
+		snprintf(why, len, "cannot load %s.ko from $DIBS_MODULES: %s",
+			 DIBS_TC_NAME, dibs_errno_name(ret));
+		return ret;
+	}
+	return 0;
+}
+
+void dibs_clients_unload(void)
+{
+	/* back to the default for the next suite */
+	if (dibs_module_loaded(DIBS_TC_NAME)) {
+		int fd = open("/sys/module/" DIBS_TC_NAME
+			      "/parameters/unregister_on_del", O_WRONLY);
+
+		if (fd >= 0) {
+			if (write(fd, "Y", 1) != 1)
+				fprintf(stderr, "# cannot reset unregister_on_del\n");
+			close(fd);
+		}
+	}
+	dibs_module_unload(DIBS_TC_NAME);
+	dibs_module_unload("dibs_user");
 }

@@ -35,11 +35,126 @@ struct dibs_dev_msg {
 	uint32_t max_dmbs;
 	uint32_t dmbs_in_use;
 	bool mmapped_rdmb;
+	/* bound-client nests, in order: client id and name */
+	int nbound;
+	uint32_t bound_id[8];
+	char bound_name[8][64];
 	/* Empty, or why the message does not follow the spec. */
 	char malformed[128];
 };
 
 #define DIBS_HAS(dev, attr) (((dev)->present >> (attr)) & 1)
+
+/*
+ * Every object of the family, not only devices: each message of a reply
+ * or a notification is also parsed into a struct dibs_rec by the attribute
+ * set its command uses, with every attribute's size checked against the
+ * spec. Integers and flags land in u[attr] (a flag present is 1), strings
+ * and GIDs (as lowercase UUID text) in s[attr]; the multi-attr nests
+ * (dev bound-client, client bound-dev) in sub[], in arrival order.
+ */
+struct dibs_genl;
+struct dibs_reply;
+
+enum dibs_set {
+	DIBS_SET_DEV,
+	DIBS_SET_CLIENT,
+	DIBS_SET_DMB,
+	DIBS_SET_GID,
+	DIBS_SET_VLAN,
+	DIBS_SET_STATS,
+	DIBS_SET_NONE,
+};
+
+#define DIBS_REC_ATTRS 24
+#define DIBS_REC_SUB_ATTRS 12
+#define DIBS_REC_SUBS 8
+#define DIBS_REC_STR 64
+
+struct dibs_sub {
+	uint32_t present;
+	uint64_t u[DIBS_REC_SUB_ATTRS];
+	char s[DIBS_REC_SUB_ATTRS][DIBS_REC_STR];
+};
+
+struct dibs_rec {
+	uint8_t cmd;
+	int set;			/* enum dibs_set of cmd */
+	uint32_t present;		/* bit n: attribute n was there */
+	uint64_t u[DIBS_REC_ATTRS];
+	char s[DIBS_REC_ATTRS][DIBS_REC_STR];
+	int nsubs;			/* nests beyond DIBS_REC_SUBS: malformed */
+	struct dibs_sub sub[DIBS_REC_SUBS];
+	char malformed[160];		/* empty, or why it breaks the spec */
+};
+
+#define DIBS_REC_HAS(rec, attr) ((((rec)->present) >> (attr)) & 1)
+
+/* The attribute set the messages of cmd use (DIBS_SET_NONE if unknown). */
+int dibs_cmd_set(uint8_t cmd);
+const char *dibs_cmd_name(uint8_t cmd);
+/* "client-id" for (DIBS_SET_DMB, DIBS_A_DMB_CLIENT_ID). */
+const char *dibs_set_attr_name(int set, int attr);
+/* One line "cmd-name key=value ..." of a record, for failure messages. */
+void dibs_rec_format(const struct dibs_rec *rec, char *buf, size_t len);
+
+/*
+ * One request with the attributes listed: DIBS_REQ(g, &reply, cmd, flags,
+ * DIBS_PUT_U32(attr, v), DIBS_PUT_STR(attr, "lo"), ...). Returns as
+ * dibs_genl_send(); the records are in reply->recs.
+ */
+enum dibs_put_kind {
+	DIBS_PUT_KIND_U8 = 1, DIBS_PUT_KIND_U16, DIBS_PUT_KIND_U32,
+	DIBS_PUT_KIND_U64, DIBS_PUT_KIND_STR, DIBS_PUT_KIND_FLAG,
+	DIBS_PUT_KIND_BIN,
+};
+
+struct dibs_put {
+	int type;
+	int kind;
+	uint64_t u;
+	const void *p;		/* string, or binary of len bytes */
+	int len;
+};
+
+#define DIBS_PUT_U8(a, v)  { .type = (a), .kind = DIBS_PUT_KIND_U8, .u = (v) }
+#define DIBS_PUT_U16(a, v) { .type = (a), .kind = DIBS_PUT_KIND_U16, .u = (v) }
+#define DIBS_PUT_U32(a, v) { .type = (a), .kind = DIBS_PUT_KIND_U32, .u = (v) }
+#define DIBS_PUT_U64(a, v) { .type = (a), .kind = DIBS_PUT_KIND_U64, .u = (v) }
+#define DIBS_PUT_STR(a, v) { .type = (a), .kind = DIBS_PUT_KIND_STR, .p = (v) }
+#define DIBS_PUT_FLAG(a)   { .type = (a), .kind = DIBS_PUT_KIND_FLAG }
+#define DIBS_PUT_BIN(a, v, l) \
+	{ .type = (a), .kind = DIBS_PUT_KIND_BIN, .p = (v), .len = (l) }
+
+int dibs_request(struct dibs_genl *g, struct dibs_reply *reply, uint8_t cmd,
+		 int flags, const struct dibs_put *puts, size_t nputs);
+
+/* An empty attribute list is a GNU zero-length array: fine under gnu11. */
+#define DIBS_REQ(g, reply, cmd, flags, ...) \
+	dibs_request((g), (reply), (cmd), (flags), \
+		     (const struct dibs_put[]){ __VA_ARGS__ }, \
+		     sizeof((const struct dibs_put[]){ __VA_ARGS__ }) / \
+		     sizeof(struct dibs_put))
+
+/*
+ * A socket subscribed to several multicast groups ("monitor", "dmb"),
+ * keeping every notification as a record. dibs_recmon_next() as
+ * dibs_monitor_next().
+ */
+struct dibs_recmon {
+	struct nl_sock *sk;
+	int count;
+	int first;
+	int cap;
+	struct dibs_rec *queue;
+	int overflow;
+};
+
+int dibs_recmon_open(struct dibs_recmon *m, const char *const *groups,
+		     int ngroups);
+void dibs_recmon_close(struct dibs_recmon *m);
+int dibs_recmon_next(struct dibs_recmon *m, struct dibs_rec *ntf,
+		     int timeout_ms);
 
 /* What the kernel answered to one request. */
 struct dibs_reply {
@@ -54,6 +169,8 @@ struct dibs_reply {
 	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
 	int ndevs;
 	struct dibs_dev_msg *devs;	/* replies, in arrival order */
+	int nrecs;
+	struct dibs_rec *recs;		/* the same messages, as records */
 	/* Set when something other than the kernel's errno went wrong. */
 	char local_error[128];
 };
@@ -181,6 +298,65 @@ int dibs_remove_devices_except(struct dibs_genl *g,
 /* A recognisable, non-null GID made from seed, for tests that set one. */
 void dibs_test_gid(uint8_t gid[DIBS_GID_LEN], unsigned int seed);
 
+/*
+ * Lookups through the new ops: the one record of a do request, copied to
+ * *rec. Return 0 or the kernel's -errno (-EPROTO: not exactly one record).
+ */
+int dibs_client_get_name(struct dibs_genl *g, const char *name,
+			 struct dibs_rec *rec);
+int dibs_stats_get_dev(struct dibs_genl *g, const char *dev,
+		       struct dibs_rec *rec);
+int dibs_stats_get_client(struct dibs_genl *g, const char *client,
+			  struct dibs_rec *rec);
+
+/*
+ * Modules of $DIBS_MODULES: insmod NAME.ko with optional parameters unless
+ * it is loaded (1: it was already loaded, 0: loaded now), rmmod NAME
+ * (0, or -errno). -ENOENT when DIBS_MODULES is not set.
+ */
+int dibs_module_load(const char *name, const char *params);
+int dibs_module_unload(const char *name);
+bool dibs_module_loaded(const char *name);
+
+/*
+ * tests/modules' dibs_test_client through debugfs: a ctl command
+ * ("register lo 2 4096"; 0 or the -errno of the write), and a number from
+ * its status file: KEY's value on the last "device DEV ..." line (the
+ * client's record of the device's latest appearance). -ENOENT when there
+ * is no such line or key.
+ */
+#define DIBS_TC_NAME "dibs_test_client"
+#define DIBS_TC_DEBUGFS "/sys/kernel/debug/dibs_test_client"
+__attribute__((format(printf, 1, 2)))
+int dibs_tc_ctl(const char *fmt, ...);
+int dibs_tc_dev_value(const char *dev, const char *key, long *value);
+/* The whole status file, for failure messages. */
+void dibs_tc_status(char *buf, size_t len);
+
+/*
+ * /dev/dibs (dibs_user.ko), the second client of the suites: a file bound
+ * to device DEV (fd or -errno), a DMB of len bytes writable by rgid
+ * (token and idx out), its unregistration, a copy move of len bytes of
+ * 0xa5 at offset (sig_idx >= 0: with that signal) and a software event to
+ * the device of rgid. Each returns 0 or -errno.
+ */
+#define DIBS_USER_CLIENT_NAME "dibs_user"
+int dibs_user_open(const char *dev);
+int dibs_user_reg(int fd, uint32_t len, const uint8_t rgid[DIBS_GID_LEN],
+		  uint64_t *token, uint32_t *idx);
+int dibs_user_unreg(int fd, uint64_t token);
+int dibs_user_move(int fd, uint64_t token, uint32_t offset, uint32_t len,
+		   int sig_idx);
+int dibs_user_event(int fd, const uint8_t rgid[DIBS_GID_LEN], uint32_t code);
+
+/*
+ * The two clients of the suites, dibs_user (first) and dibs_test_client,
+ * loaded from $DIBS_MODULES (waiting for /dev/dibs), and unloaded again.
+ * 0 or -errno with why set.
+ */
+int dibs_clients_load(char *why, size_t len);
+void dibs_clients_unload(void);
+
 #ifdef __KSELFTEST_HARNESS_H
 /* What the kernel answered, for the log of a failing check. */
 #define DIBS_LOG_REPLY(r) \
@@ -203,6 +379,49 @@ void dibs_test_gid(uint8_t gid[DIBS_GID_LEN], unsigned int seed);
 	ASSERT_EQ(want_cmd, (r)->devs[0].cmd) \
 		TH_LOG("reply carries command %d, expected %d", \
 		       (r)->devs[0].cmd, want_cmd); \
+} while (0)
+
+/* A record must be well formed and of the command expected. */
+#define ASSERT_REC(rec, want_cmd) do { \
+	char __buf[1024]; \
+	dibs_rec_format((rec), __buf, sizeof(__buf)); \
+	ASSERT_STREQ("", (rec)->malformed) TH_LOG("record: %s", __buf); \
+	ASSERT_EQ(want_cmd, (rec)->cmd) \
+		TH_LOG("expected %s, got %s", dibs_cmd_name(want_cmd), __buf); \
+} while (0)
+
+/* Attribute attr of rec must be there and equal want (an integer). */
+#define EXPECT_ATTR_U(rec, attr, want) do { \
+	char __buf[1024]; \
+	dibs_rec_format((rec), __buf, sizeof(__buf)); \
+	EXPECT_TRUE(DIBS_REC_HAS(rec, attr)) \
+		TH_LOG("%s missing in %s", \
+		       dibs_set_attr_name((rec)->set, attr), __buf); \
+	EXPECT_EQ((uint64_t)(want), (rec)->u[attr]) \
+		TH_LOG("%s: expected %llu in %s", \
+		       dibs_set_attr_name((rec)->set, attr), \
+		       (unsigned long long)(want), __buf); \
+} while (0)
+
+/* Attribute attr of rec must be there and equal the string want. */
+#define EXPECT_ATTR_S(rec, attr, want) do { \
+	char __buf[1024]; \
+	dibs_rec_format((rec), __buf, sizeof(__buf)); \
+	EXPECT_TRUE(DIBS_REC_HAS(rec, attr)) \
+		TH_LOG("%s missing in %s", \
+		       dibs_set_attr_name((rec)->set, attr), __buf); \
+	EXPECT_STREQ(want, (rec)->s[attr]) \
+		TH_LOG("%s: expected \"%s\" in %s", \
+		       dibs_set_attr_name((rec)->set, attr), want, __buf); \
+} while (0)
+
+/* Attribute attr of rec must be absent. */
+#define EXPECT_NO_ATTR(rec, attr) do { \
+	char __buf[1024]; \
+	dibs_rec_format((rec), __buf, sizeof(__buf)); \
+	EXPECT_FALSE(DIBS_REC_HAS(rec, attr)) \
+		TH_LOG("%s must be absent in %s", \
+		       dibs_set_attr_name((rec)->set, attr), __buf); \
 } while (0)
 #endif
 

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Clients and binding, with two real clients (dibs_user.ko behind
+ * /dev/dibs and tests/modules' dibs_test_client.ko): client-get do (by id,
+ * by name) and dump, dev-get's bound-client, client-dev's DMB counts;
+ * client-unbind calls del_dev() and stops the handlers, a client cannot
+ * register DMBs on a device it is not bound to, client-bind calls
+ * add_dev(), both visible in client-get and dev-get; EEXIST, ENOENT,
+ * ENODEV; EBUSY while the client holds DMBs and force releasing them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+
+#include "kselftest_harness.h"
+#include "dibs_ktest.h"
+
+#define DEV_A "ktc.a"
+#define DEV_B "ktc.b"
+/* A client slot no client takes while the suite runs: 2 are loaded. */
+#define FREE_CLIENT_ID 7
+
+FIXTURE(clients) {
+	struct dibs_genl g;
+	struct dibs_state initial;
+	struct dibs_reply r;
+	uint32_t a_index, b_index;
+	uint8_t a_gid[DIBS_GID_LEN], b_gid[DIBS_GID_LEN];
+	struct dibs_rec user, tc;	/* client-get of both clients */
+	int fd;				/* /dev/dibs on DEV_A, or -1 */
+};
+
+FIXTURE_SETUP(clients)
+{
+	char why[1024];
+	int ret;
+
+	self->fd = -1;
+	ret = dibs_genl_open(&self->g);
+	ASSERT_EQ(0, ret) TH_LOG("no dibs family: %s", dibs_errno_name(ret));
+	ASSERT_EQ(0, dibs_state_read(&self->g, &self->initial, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ASSERT_EQ(0, dibs_clients_load(why, sizeof(why))) TH_LOG("%s", why);
+
+	ASSERT_REQ_OK(dibs_dev_new(&self->g, DEV_A, NULL, &self->r), &self->r);
+	self->a_index = self->r.devs[0].index;
+	memcpy(self->a_gid, self->r.devs[0].gid, DIBS_GID_LEN);
+	dibs_reply_free(&self->r);
+	ASSERT_REQ_OK(dibs_dev_new(&self->g, DEV_B, NULL, &self->r), &self->r);
+	self->b_index = self->r.devs[0].index;
+	memcpy(self->b_gid, self->r.devs[0].gid, DIBS_GID_LEN);
+	dibs_reply_free(&self->r);
+
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_USER_CLIENT_NAME,
+					  &self->user));
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &self->tc));
+}
+
+FIXTURE_TEARDOWN(clients)
+{
+	dibs_reply_free(&self->r);
+	if (self->fd >= 0)
+		close(self->fd);
+	dibs_tc_ctl("unregister %s", DEV_A);
+	if (self->g.sk)
+		EXPECT_EQ(0, dibs_remove_devices_except(&self->g, &self->initial))
+			TH_LOG("could not delete the devices this test created");
+	dibs_clients_unload();
+	dibs_genl_close(&self->g);
+}
+
+/* client-bind or client-unbind of client NAME to device DEV by name */
+static int bind_op(struct dibs_genl *g, struct dibs_reply *r, uint8_t cmd,
+		   const char *client, const char *dev, bool force)
+{
+	if (force)
+		return DIBS_REQ(g, r, cmd, 0,
+				DIBS_PUT_STR(DIBS_A_CLIENT_NAME, client),
+				DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, dev),
+				DIBS_PUT_FLAG(DIBS_A_CLIENT_FORCE));
+	return DIBS_REQ(g, r, cmd, 0, DIBS_PUT_STR(DIBS_A_CLIENT_NAME, client),
+			DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, dev));
+}
+
+/* The bound-dev entry of rec for device index, or NULL. */
+static const struct dibs_sub *bound_dev(const struct dibs_rec *rec,
+					uint32_t index)
+{
+	int i;
+
+	for (i = 0; i < rec->nsubs; i++)
+		if (rec->sub[i].u[DIBS_A_DEV_INDEX] == index)
+			return &rec->sub[i];
+	return NULL;
+}
+
+/* Whether dev-get of dev lists client id in bound-client. */
+static int dev_has_client(struct dibs_genl *g, const char *dev, uint32_t id)
+{
+	struct dibs_reply r;
+	int i, found = 0;
+
+	if (dibs_dev_get_name(g, dev, &r) || r.ndevs != 1) {
+		dibs_reply_free(&r);
+		return -1;
+	}
+	for (i = 0; i < r.devs[0].nbound; i++)
+		found |= r.devs[0].bound_id[i] == id;
+	dibs_reply_free(&r);
+	return found;
+}
+
+static long tc_value(const char *dev, const char *key)
+{
+	long v = -1;
+
+	if (dibs_tc_dev_value(dev, key, &v))
+		return -1;
+	return v;
+}
+
+#define EXPECT_TC(dev, key, want) do { \
+	char __st[4096]; \
+	long __v = tc_value(dev, key); \
+	if (__v != (want)) \
+		dibs_tc_status(__st, sizeof(__st)); \
+	EXPECT_EQ((long)(want), __v) \
+		TH_LOG("%s of %s in the test client's status: expected %ld, got %ld; status:\n%s", \
+		       key, dev, (long)(want), __v, __st); \
+} while (0)
+
+TEST_F(clients, client_get_dump_and_do)
+{
+	const struct dibs_rec *ids[2] = { &self->user, &self->tc };
+	const char *names[2] = { DIBS_USER_CLIENT_NAME, DIBS_TC_NAME };
+	struct dibs_rec rec;
+	int i, j, n = 0;
+	uint64_t last = 0;
+
+	/* do by name: both clients, each bound to lo, DEV_A, DEV_B */
+	for (i = 0; i < 2; i++) {
+		ASSERT_REC(ids[i], DIBS_CMD_CLIENT_GET);
+		EXPECT_ATTR_S(ids[i], DIBS_A_CLIENT_NAME, names[i]);
+		EXPECT_TRUE(DIBS_REC_HAS(ids[i], DIBS_A_CLIENT_ID));
+		EXPECT_GE(7, ids[i]->u[DIBS_A_CLIENT_ID]);
+		EXPECT_ATTR_U(ids[i], DIBS_A_CLIENT_DMBS, 0);
+		EXPECT_EQ(self->initial.ndevs + 2, ids[i]->nsubs)
+			TH_LOG("%s: bound-dev entries", names[i]);
+		for (j = 0; j < ids[i]->nsubs; j++) {
+			const struct dibs_sub *s = &ids[i]->sub[j];
+
+			EXPECT_TRUE((s->present >> DIBS_A_DEV_INDEX) & 1);
+			EXPECT_TRUE((s->present >> DIBS_A_DEV_NAME) & 1);
+			EXPECT_TRUE((s->present >> DIBS_A_DEV_DMBS_IN_USE) & 1);
+			EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+		}
+		EXPECT_NE(NULL, bound_dev(ids[i], self->a_index));
+		EXPECT_NE(NULL, bound_dev(ids[i], self->b_index));
+		if (bound_dev(ids[i], self->a_index))
+			EXPECT_STREQ(DEV_A, bound_dev(ids[i], self->a_index)->s[DIBS_A_DEV_NAME]);
+	}
+	EXPECT_NE(self->user.u[DIBS_A_CLIENT_ID], self->tc.u[DIBS_A_CLIENT_ID]);
+
+	/* do by id, and by id and name together: the same record */
+	for (i = 0; i < 2; i++) {
+		ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0,
+				       DIBS_PUT_U32(DIBS_A_CLIENT_ID,
+						    ids[i]->u[DIBS_A_CLIENT_ID])),
+			      &self->r);
+		ASSERT_EQ(1, self->r.nrecs);
+		EXPECT_EQ(0, memcmp(ids[i], &self->r.recs[0], sizeof(rec)))
+			TH_LOG("client-get by id differs from by name for %s", names[i]);
+		dibs_reply_free(&self->r);
+		ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0,
+				       DIBS_PUT_U32(DIBS_A_CLIENT_ID,
+						    ids[i]->u[DIBS_A_CLIENT_ID]),
+				       DIBS_PUT_STR(DIBS_A_CLIENT_NAME, names[i])),
+			      &self->r);
+		ASSERT_EQ(1, self->r.nrecs);
+		EXPECT_EQ(0, memcmp(ids[i], &self->r.recs[0], sizeof(rec)));
+		dibs_reply_free(&self->r);
+	}
+
+	/* dump: exactly these two, in id order, equal to the do replies */
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET,
+			       NLM_F_DUMP), &self->r);
+	for (i = 0; i < self->r.nrecs; i++) {
+		const struct dibs_rec *d = &self->r.recs[i];
+
+		ASSERT_REC(d, DIBS_CMD_CLIENT_GET);
+		if (i)
+			EXPECT_LT(last, d->u[DIBS_A_CLIENT_ID])
+				TH_LOG("dump not in id order");
+		last = d->u[DIBS_A_CLIENT_ID];
+		for (j = 0; j < 2; j++) {
+			if (d->u[DIBS_A_CLIENT_ID] != ids[j]->u[DIBS_A_CLIENT_ID])
+				continue;
+			n++;
+			EXPECT_EQ(0, memcmp(ids[j], d, sizeof(rec)))
+				TH_LOG("dump entry of %s differs from client-get do",
+				       names[j]);
+		}
+	}
+	EXPECT_EQ(2, self->r.nrecs) TH_LOG("clients in the dump");
+	EXPECT_EQ(2, n);
+}
+
+TEST_F(clients, client_get_refused)
+{
+	/* unknown name, unused id, id and name of different clients */
+	EXPECT_EQ(-ENOENT, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0,
+				    DIBS_PUT_STR(DIBS_A_CLIENT_NAME, "no_such_client")));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack for an unknown client name");
+	EXPECT_EQ(DIBS_A_CLIENT_NAME, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENOENT, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0,
+				    DIBS_PUT_U32(DIBS_A_CLIENT_ID, FREE_CLIENT_ID)));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack for an unused client id");
+	EXPECT_EQ(DIBS_A_CLIENT_ID, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0,
+				    DIBS_PUT_U32(DIBS_A_CLIENT_ID,
+						 self->user.u[DIBS_A_CLIENT_ID]),
+				    DIBS_PUT_STR(DIBS_A_CLIENT_NAME, DIBS_TC_NAME)));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack for id and name that disagree");
+	dibs_reply_free(&self->r);
+	/* a do without id or name */
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0));
+	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
+		TH_LOG("no extack for client-get without a client");
+}
+
+TEST_F(clients, dev_get_bound_client)
+{
+	struct dibs_reply r;
+	int i;
+
+	ASSERT_REQ_OK(dibs_dev_get_name(&self->g, DEV_A, &r), &r);
+	ASSERT_EQ(1, r.ndevs);
+	EXPECT_STREQ("", r.devs[0].malformed);
+	ASSERT_EQ(2, r.devs[0].nbound) TH_LOG("bound-client entries of " DEV_A);
+	/* in id order */
+	for (i = 0; i < 2; i++) {
+		const struct dibs_rec *c =
+			(self->user.u[DIBS_A_CLIENT_ID] < self->tc.u[DIBS_A_CLIENT_ID]) ==
+			(i == 0) ? &self->user : &self->tc;
+
+		EXPECT_EQ(c->u[DIBS_A_CLIENT_ID], r.devs[0].bound_id[i]);
+		EXPECT_STREQ(c->s[DIBS_A_CLIENT_NAME], r.devs[0].bound_name[i]);
+	}
+	/* the record view: nests of exactly id and name */
+	ASSERT_EQ(1, r.nrecs);
+	ASSERT_REC(&r.recs[0], DIBS_CMD_DEV_GET);
+	for (i = 0; i < r.recs[0].nsubs; i++)
+		EXPECT_EQ((1u << DIBS_A_CLIENT_ID) | (1u << DIBS_A_CLIENT_NAME),
+			  r.recs[0].sub[i].present)
+			TH_LOG("bound-client %d must hold id and name only", i);
+	dibs_reply_free(&r);
+
+	/* the dump says the same for every device */
+	ASSERT_REQ_OK(dibs_dev_dump(&self->g, &r), &r);
+	for (i = 0; i < r.ndevs; i++)
+		EXPECT_EQ(2, r.devs[i].nbound)
+			TH_LOG("%s: bound clients in the dump", r.devs[i].name);
+	dibs_reply_free(&r);
+}
+
+TEST_F(clients, client_dmb_counts)
+{
+	struct dibs_rec rec;
+	const struct dibs_sub *s;
+
+	ASSERT_EQ(0, dibs_tc_ctl("register %s 3 4096", DEV_A));
+	self->fd = dibs_user_open(DEV_B);
+	ASSERT_LE(0, self->fd) TH_LOG("/dev/dibs on " DEV_B ": %s",
+				      dibs_errno_name(self->fd));
+	ASSERT_EQ(0, dibs_user_reg(self->fd, 4096, self->b_gid, NULL, NULL));
+
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
+	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 3);
+	s = bound_dev(&rec, self->a_index);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(3, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+	s = bound_dev(&rec, self->b_index);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_USER_CLIENT_NAME, &rec));
+	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 1);
+	s = bound_dev(&rec, self->b_index);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(1, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+	s = bound_dev(&rec, self->a_index);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+}
+
+TEST_F(clients, unbind_and_bind)
+{
+	uint32_t tc_id = self->tc.u[DIBS_A_CLIENT_ID];
+	struct dibs_rec rec;
+
+	EXPECT_TC(DEV_A, "add_dev", 1);
+	EXPECT_TC(DEV_A, "del_dev", 0);
+	EXPECT_TC(DEV_A, "bound", 1);
+
+	/* unbind by client id and device index */
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND, 0,
+			       DIBS_PUT_U32(DIBS_A_CLIENT_ID, tc_id),
+			       DIBS_PUT_U32(DIBS_A_CLIENT_DEV_INDEX, self->a_index)),
+		      &self->r);
+	EXPECT_EQ(0, self->r.nrecs) TH_LOG("client-unbind replies nothing");
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "del_dev", 1);
+	EXPECT_TC(DEV_A, "bound", 0);
+	EXPECT_EQ(0, dev_has_client(&self->g, DEV_A, tc_id))
+		TH_LOG("dev-get of " DEV_A " still lists the unbound client");
+	EXPECT_EQ(1, dev_has_client(&self->g, DEV_A, self->user.u[DIBS_A_CLIENT_ID]))
+		TH_LOG("dibs_user must stay bound to " DEV_A);
+	EXPECT_EQ(1, dev_has_client(&self->g, DEV_B, tc_id))
+		TH_LOG("the client must stay bound to " DEV_B);
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
+	EXPECT_EQ(NULL, bound_dev(&rec, self->a_index))
+		TH_LOG("client-get still lists " DEV_A " as bound");
+	EXPECT_NE(NULL, bound_dev(&rec, self->b_index));
+
+	/* a second unbind: ENOENT, nothing called */
+	EXPECT_EQ(-ENOENT, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+				   DIBS_TC_NAME, DEV_A, false));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack for unbinding an unbound client");
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "del_dev", 1);
+
+	/* no DMB on a device the client is not bound to */
+	EXPECT_NE(0, dibs_tc_ctl("register %s 1 4096", DEV_A))
+		TH_LOG("an unbound client registered a DMB");
+	ASSERT_REQ_OK(dibs_dev_get_name(&self->g, DEV_A, &self->r), &self->r);
+	EXPECT_EQ(0, self->r.devs[0].dmbs_in_use);
+	dibs_reply_free(&self->r);
+
+	/* bind by names: add_dev() again */
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
+			      DIBS_TC_NAME, DEV_A, false), &self->r);
+	EXPECT_EQ(0, self->r.nrecs) TH_LOG("client-bind replies nothing");
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "add_dev", 2);
+	EXPECT_TC(DEV_A, "bound", 1);
+	EXPECT_EQ(1, dev_has_client(&self->g, DEV_A, tc_id));
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
+	EXPECT_NE(NULL, bound_dev(&rec, self->a_index));
+
+	/* bound again: EEXIST, add_dev not called */
+	EXPECT_EQ(-EEXIST, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
+				   DIBS_TC_NAME, DEV_A, false));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack for binding a bound client");
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "add_dev", 2);
+
+	/* and it can register again */
+	EXPECT_EQ(0, dibs_tc_ctl("register %s 1 4096", DEV_A));
+	EXPECT_EQ(0, dibs_tc_ctl("unregister %s", DEV_A));
+}
+
+TEST_F(clients, bind_refused)
+{
+	/* unknown device by name and index, unknown client, nothing given */
+	EXPECT_EQ(-ENODEV, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
+				   DIBS_TC_NAME, "ktc.none", false));
+	EXPECT_TRUE(self->r.has_msg);
+	EXPECT_EQ(DIBS_A_CLIENT_DEV_NAME, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENODEV, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND, 0,
+				    DIBS_PUT_STR(DIBS_A_CLIENT_NAME, DIBS_TC_NAME),
+				    DIBS_PUT_U32(DIBS_A_CLIENT_DEV_INDEX, 0x7fffff00)));
+	EXPECT_TRUE(self->r.has_msg);
+	EXPECT_EQ(DIBS_A_CLIENT_DEV_INDEX, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENOENT, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
+				   "no_such_client", DEV_A, false));
+	EXPECT_TRUE(self->r.has_msg);
+	EXPECT_EQ(DIBS_A_CLIENT_NAME, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENOENT, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND, 0,
+				    DIBS_PUT_U32(DIBS_A_CLIENT_ID, FREE_CLIENT_ID),
+				    DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, DEV_A)));
+	EXPECT_TRUE(self->r.has_msg);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_BIND, 0,
+				    DIBS_PUT_STR(DIBS_A_CLIENT_NAME, DIBS_TC_NAME)));
+	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
+		TH_LOG("no extack for client-bind without a device");
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_BIND, 0,
+				    DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, DEV_A)));
+	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
+		TH_LOG("no extack for client-bind without a client");
+	dibs_reply_free(&self->r);
+	/* nothing changed */
+	EXPECT_TC(DEV_A, "add_dev", 1);
+	EXPECT_TC(DEV_A, "del_dev", 0);
+}
+
+/* handle_event() and handle_irq() reach only bound clients */
+TEST_F(clients, handlers_stop_after_unbind)
+{
+	uint64_t token = 0;
+	long irq0, ev0;
+	int i;
+
+	self->fd = dibs_user_open(DEV_A);
+	ASSERT_LE(0, self->fd) TH_LOG("/dev/dibs on " DEV_A ": %s",
+				      dibs_errno_name(self->fd));
+	ev0 = tc_value(DEV_A, "handle_event");
+	irq0 = tc_value(DEV_A, "handle_irq");
+	ASSERT_LE(0, ev0) TH_LOG("no handle_event count in the test client's status");
+	ASSERT_LE(0, irq0) TH_LOG("no handle_irq count in the test client's status");
+
+	/* bound: an event and a signalled move into its DMB reach it */
+	ASSERT_EQ(0, dibs_user_event(self->fd, self->a_gid, 7));
+	EXPECT_TC(DEV_A, "handle_event", ev0 + 1);
+	ASSERT_EQ(0, dibs_tc_ctl("register %s 1 4096", DEV_A));
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_DMB_GET, NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_DMB_CLIENT_NAME, DIBS_TC_NAME)),
+		      &self->r);
+	ASSERT_EQ(1, self->r.nrecs);
+	token = self->r.recs[0].u[DIBS_A_DMB_TOKEN];
+	dibs_reply_free(&self->r);
+	ASSERT_EQ(0, dibs_user_move(self->fd, token, 0, 16, 3));
+	EXPECT_TC(DEV_A, "handle_irq", irq0 + 1);
+
+	/* force-unbound, with the DMB left behind by its del_dev() */
+	{
+		int fd = open("/sys/module/" DIBS_TC_NAME
+			      "/parameters/unregister_on_del", O_WRONLY);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(1, write(fd, "N", 1));
+		close(fd);
+	}
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+			      DIBS_TC_NAME, DEV_A, true), &self->r);
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "del_dev", 1);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, dibs_user_event(self->fd, self->a_gid, 8));
+		EXPECT_EQ(0, dibs_user_move(self->fd, token, 0, 16, 4));
+	}
+	EXPECT_TC(DEV_A, "handle_event", ev0 + 1);
+	EXPECT_TC(DEV_A, "handle_irq", irq0 + 1);
+	/* dibs_user is still bound and sees the events */
+	EXPECT_EQ(1, dev_has_client(&self->g, DEV_A, self->user.u[DIBS_A_CLIENT_ID]));
+	/* the teardown deletes DEV_A with force, freeing the left DMB */
+}
+
+TEST_F(clients, unbind_busy_and_force)
+{
+	struct dibs_state before, after;
+	struct dibs_rec rec;
+	char why[1024];
+
+	ASSERT_EQ(0, dibs_tc_ctl("register %s 2 8192", DEV_A));
+	ASSERT_EQ(0, dibs_state_read(&self->g, &before, why, sizeof(why)));
+
+	EXPECT_EQ(-EBUSY, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+				  DIBS_TC_NAME, DEV_A, false));
+	EXPECT_TRUE(self->r.has_msg) TH_LOG("no extack with EBUSY");
+	if (self->r.has_msg)
+		TH_LOG("extack: %s", self->r.msg);
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "del_dev", 0);
+	EXPECT_TC(DEV_A, "bound", 1);
+	EXPECT_TC(DEV_A, "dmbs", 2);
+	ASSERT_EQ(0, dibs_state_read(&self->g, &after, why, sizeof(why)));
+	EXPECT_TRUE(dibs_state_equal(&before, &after, why, sizeof(why)))
+		TH_LOG("a refused unbind changed the devices: %s", why);
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_DMB_GET, NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_DMB_DEV_NAME, DEV_A)), &self->r);
+	EXPECT_EQ(2, self->r.nrecs);
+	dibs_reply_free(&self->r);
+
+	/* force: del_dev() releases them, the client is unbound */
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+			      DIBS_TC_NAME, DEV_A, true), &self->r);
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_A, "del_dev", 1);
+	EXPECT_TC(DEV_A, "bound", 0);
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_DMB_GET, NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_DMB_DEV_NAME, DEV_A)), &self->r);
+	EXPECT_EQ(0, self->r.nrecs) TH_LOG("DMBs left on " DEV_A " after the forced unbind");
+	dibs_reply_free(&self->r);
+	ASSERT_REQ_OK(dibs_dev_get_name(&self->g, DEV_A, &self->r), &self->r);
+	EXPECT_EQ(0, self->r.devs[0].dmbs_in_use);
+	dibs_reply_free(&self->r);
+	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
+	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 0);
+	EXPECT_EQ(NULL, bound_dev(&rec, self->a_index));
+	/* force on an idle bound client is a plain unbind */
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+			      DIBS_TC_NAME, DEV_B, true), &self->r);
+	dibs_reply_free(&self->r);
+	EXPECT_TC(DEV_B, "del_dev", 1);
+}
+
+/* Unbinding drops the client's VLAN references on the device. */
+TEST_F(clients, unbind_drops_vlans)
+{
+	int i, n = 0;
+
+	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 100", DEV_A));
+	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 100", DEV_A));
+	ASSERT_EQ(0, dibs_tc_ctl("vlan-add-op %s 100", DEV_A));
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
+			      DIBS_TC_NAME, DEV_A, false), &self->r);
+	dibs_reply_free(&self->r);
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_VLAN_GET, NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_VLAN_DEV_NAME, DEV_A)), &self->r);
+	for (i = 0; i < self->r.nrecs; i++) {
+		ASSERT_REC(&self->r.recs[i], DIBS_CMD_VLAN_GET);
+		EXPECT_NO_ATTR(&self->r.recs[i], DIBS_A_VLAN_CLIENT_ID);
+		n++;
+	}
+	EXPECT_EQ(1, n) TH_LOG("only the anonymous reference must be left");
+	if (self->r.nrecs == 1)
+		EXPECT_ATTR_U(&self->r.recs[0], DIBS_A_VLAN_REFS, 1);
+	dibs_reply_free(&self->r);
+	/* bound again (the ctl needs a bound device), the op path releases it */
+	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
+			      DIBS_TC_NAME, DEV_A, false), &self->r);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENOENT, dibs_tc_ctl("vlan-del %s 100", DEV_A))
+		TH_LOG("the client's references must not come back with the bind");
+	EXPECT_EQ(0, dibs_tc_ctl("vlan-del-op %s 100", DEV_A));
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_VLAN_GET, NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_VLAN_DEV_NAME, DEV_A)), &self->r);
+	EXPECT_EQ(0, self->r.nrecs) TH_LOG("VLAN rows left on " DEV_A);
+}
+
+TEST_HARNESS_MAIN
