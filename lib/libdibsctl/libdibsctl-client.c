@@ -31,29 +31,16 @@ DIBSCTL_EXPORT int dibsctl_client_list_new(struct dibsctl *ctx,
 					   struct dibsctl_client_list **list)
 {
 	struct dibsctl_rec_list *l;
-	struct nl_msg *msg;
 	int err;
 
 	if (!ctx || !list)
 		return -EINVAL;
 	dibsctl_clear_error(ctx);
-	err = dibsctl_netlink_only(ctx);
-	if (err)
-		return err;
-	l = dibsctl_rec_list_alloc();
-	if (!l)
-		return -ENOMEM;
-	err = dibsctl_nl_request(ctx, DIBS_CMD_CLIENT_GET, NLM_F_DUMP, &msg);
-	if (!err) {
-		err = dibsctl_rec_transact(ctx, msg, &dibsctl_client_set, l);
-		nlmsg_free(msg);
-	}
-	if (err) {
-		dibsctl_rec_list_unref(l);
-		return err;
-	}
-	*list = (struct dibsctl_client_list *)l;
-	return 0;
+	err = dibsctl_rec_dump(ctx, DIBS_CMD_CLIENT_GET, &dibsctl_client_set,
+			       NULL, 0, &l);
+	if (!err)
+		*list = (struct dibsctl_client_list *)l;
+	return err;
 }
 
 static int dibsctl_client_get(struct dibsctl *ctx, const char *name,

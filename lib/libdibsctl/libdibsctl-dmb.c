@@ -38,8 +38,11 @@ DIBSCTL_EXPORT int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
 					const char *client,
 					struct dibsctl_dmb_list **list)
 {
+	const struct dibsctl_rec_filter filters[] = {
+		{ DIBS_A_DMB_DEV_NAME, dev },
+		{ DIBS_A_DMB_CLIENT_NAME, client },
+	};
 	struct dibsctl_rec_list *l;
-	struct nl_msg *msg;
 	int err;
 
 	if (!ctx || !list)
@@ -49,26 +52,9 @@ DIBSCTL_EXPORT int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
 	if (!err && client)
 		err = dibsctl_check_client_name(ctx, client);
 	if (!err)
-		err = dibsctl_netlink_only(ctx);
-	if (err)
-		return err;
-	l = dibsctl_rec_list_alloc();
-	if (!l)
-		return -ENOMEM;
-	err = dibsctl_nl_request(ctx, DIBS_CMD_DMB_GET, NLM_F_DUMP, &msg);
-	if (!err) {
-		if ((dev && nla_put_string(msg, DIBS_A_DMB_DEV_NAME, dev)) ||
-		    (client && nla_put_string(msg, DIBS_A_DMB_CLIENT_NAME,
-					      client)))
-			err = -ENOMEM;
-		else
-			err = dibsctl_rec_transact(ctx, msg, &dibsctl_dmb_set, l);
-		nlmsg_free(msg);
-	}
-	if (err) {
-		dibsctl_rec_list_unref(l);
-		return err;
-	}
-	*list = (struct dibsctl_dmb_list *)l;
-	return 0;
+		err = dibsctl_rec_dump(ctx, DIBS_CMD_DMB_GET, &dibsctl_dmb_set,
+				       filters, 2, &l);
+	if (!err)
+		*list = (struct dibsctl_dmb_list *)l;
+	return err;
 }

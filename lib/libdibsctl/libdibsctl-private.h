@@ -132,6 +132,17 @@ bool dibsctl_rec_has(const struct dibsctl_rec *rec, int attr);
 int dibsctl_rec_transact(struct dibsctl *ctx, struct nl_msg *msg,
 			 const struct dibsctl_set *set,
 			 struct dibsctl_rec_list *list);
+/* A string attribute a dump request carries when value is not NULL. */
+struct dibsctl_rec_filter {
+	int attr;
+	const char *value;
+};
+
+/* Dumps @cmd, with @filters, into a new list of records of @set. */
+int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
+		     const struct dibsctl_set *set,
+		     const struct dibsctl_rec_filter *filters, size_t nfilters,
+		     struct dibsctl_rec_list **list);
 /* The same, expecting exactly one reply. */
 int dibsctl_rec_transact_one(struct dibsctl *ctx, struct nl_msg *msg,
 			     const struct dibsctl_set *set,

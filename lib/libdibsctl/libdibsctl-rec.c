@@ -301,6 +301,40 @@ int dibsctl_rec_transact(struct dibsctl *ctx, struct nl_msg *msg,
 					 list ? dibsctl_rec_collect : NULL, &c);
 }
 
+int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
+		     const struct dibsctl_set *set,
+		     const struct dibsctl_rec_filter *filters, size_t nfilters,
+		     struct dibsctl_rec_list **list)
+{
+	struct dibsctl_rec_list *l;
+	struct nl_msg *msg;
+	size_t i;
+	int err;
+
+	err = dibsctl_netlink_only(ctx);
+	if (err)
+		return err;
+	l = dibsctl_rec_list_alloc();
+	if (!l)
+		return -ENOMEM;
+	err = dibsctl_nl_request(ctx, cmd, NLM_F_DUMP, &msg);
+	if (!err) {
+		for (i = 0; i < nfilters && !err; i++)
+			if (filters[i].value &&
+			    nla_put_string(msg, filters[i].attr, filters[i].value))
+				err = -ENOMEM;
+		if (!err)
+			err = dibsctl_rec_transact(ctx, msg, set, l);
+		nlmsg_free(msg);
+	}
+	if (err) {
+		dibsctl_rec_list_unref(l);
+		return err;
+	}
+	*list = l;
+	return 0;
+}
+
 int dibsctl_rec_transact_one(struct dibsctl *ctx, struct nl_msg *msg,
 			     const struct dibsctl_set *set,
 			     struct dibsctl_rec **rec)

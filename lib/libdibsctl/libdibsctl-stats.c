@@ -46,29 +46,16 @@ DIBSCTL_EXPORT int dibsctl_stats_list_new(struct dibsctl *ctx,
 					  struct dibsctl_stats_list **list)
 {
 	struct dibsctl_rec_list *l;
-	struct nl_msg *msg;
 	int err;
 
 	if (!ctx || !list)
 		return -EINVAL;
 	dibsctl_clear_error(ctx);
-	err = dibsctl_netlink_only(ctx);
-	if (err)
-		return err;
-	l = dibsctl_rec_list_alloc();
-	if (!l)
-		return -ENOMEM;
-	err = dibsctl_nl_request(ctx, DIBS_CMD_STATS_GET, NLM_F_DUMP, &msg);
-	if (!err) {
-		err = dibsctl_rec_transact(ctx, msg, &dibsctl_stats_set, l);
-		nlmsg_free(msg);
-	}
-	if (err) {
-		dibsctl_rec_list_unref(l);
-		return err;
-	}
-	*list = (struct dibsctl_stats_list *)l;
-	return 0;
+	err = dibsctl_rec_dump(ctx, DIBS_CMD_STATS_GET, &dibsctl_stats_set,
+			       NULL, 0, &l);
+	if (!err)
+		*list = (struct dibsctl_stats_list *)l;
+	return err;
 }
 
 static int dibsctl_stats_get(struct dibsctl *ctx, int attr, const char *name,

@@ -19,8 +19,8 @@ DIBSCTL_REC_GETTER(vlan, refs, DIBS_A_VLAN_REFS, uint32_t)
 DIBSCTL_EXPORT int dibsctl_vlan_list_new(struct dibsctl *ctx, const char *dev,
 					 struct dibsctl_vlan_list **list)
 {
+	const struct dibsctl_rec_filter filter = { DIBS_A_VLAN_DEV_NAME, dev };
 	struct dibsctl_rec_list *l;
-	struct nl_msg *msg;
 	int err;
 
 	if (!ctx || !list)
@@ -28,24 +28,9 @@ DIBSCTL_EXPORT int dibsctl_vlan_list_new(struct dibsctl *ctx, const char *dev,
 	dibsctl_clear_error(ctx);
 	err = dev ? dibsctl_check_dev_name(ctx, dev) : 0;
 	if (!err)
-		err = dibsctl_netlink_only(ctx);
-	if (err)
-		return err;
-	l = dibsctl_rec_list_alloc();
-	if (!l)
-		return -ENOMEM;
-	err = dibsctl_nl_request(ctx, DIBS_CMD_VLAN_GET, NLM_F_DUMP, &msg);
-	if (!err) {
-		if (dev && nla_put_string(msg, DIBS_A_VLAN_DEV_NAME, dev))
-			err = -ENOMEM;
-		else
-			err = dibsctl_rec_transact(ctx, msg, &dibsctl_vlan_set, l);
-		nlmsg_free(msg);
-	}
-	if (err) {
-		dibsctl_rec_list_unref(l);
-		return err;
-	}
-	*list = (struct dibsctl_vlan_list *)l;
-	return 0;
+		err = dibsctl_rec_dump(ctx, DIBS_CMD_VLAN_GET, &dibsctl_vlan_set,
+				       &filter, 1, &l);
+	if (!err)
+		*list = (struct dibsctl_vlan_list *)l;
+	return err;
 }
