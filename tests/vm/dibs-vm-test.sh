@@ -123,21 +123,37 @@ ktap_test "a dibs.ko that fails to load stops the run (125, console on stderr)" 
 other_series=$("$top/tools/kernel-release" --supported)
 other_series=${other_series##* }
 
-test_series_no_load() {
+# One boot for --kernel SERIES, --no-load and --layer: the layer adds a
+# file and its whiteout (a 0/0 character device, as overlayfs writes one)
+# hides one of the host's.
+test_series_no_load_layer() {
 	local release
 	release=$("$top/tools/kernel-release" --image "$other_series") || return
-	run "$dibs_vm" --kernel "$other_series" --no-load -- sh -c \
-		'uname -r; grep -c "^dibs" /proc/modules; ls /sys/class/dibs 2>&1 | wc -l'
+	mkdir -p "$work/layer/etc" "$work/layer/usr/share/dibs-vm-test"
+	echo "from the layer" >"$work/layer/etc/dibs-vm-layer"
+	mknod "$work/layer/etc/hostname" c 0 0 || return
+	run "$dibs_vm" --kernel "$other_series" --no-load --layer "$work/layer" -- \
+		sh -c 'uname -r; grep -c "^dibs" /proc/modules
+			ls /sys/class/dibs 2>&1 | wc -l
+			cat /etc/dibs-vm-layer; ls /etc/hostname 2>&1 | wc -l
+			test -e /etc/passwd && echo passwd'
 	check_eq 0 "$KTAP_STATUS" "exit status" || return
 	check_eq "$release" "$(lines_of <(echo "$KTAP_STDOUT") 1)" "uname -r" ||
 		return
 	check_eq 0 "$(lines_of <(echo "$KTAP_STDOUT") 2)" "dibs modules loaded" ||
 		return
 	check_eq 1 "$(lines_of <(echo "$KTAP_STDOUT") 3)" \
-		"lines of ls /sys/class/dibs (an error: no dibs class)"
+		"lines of ls /sys/class/dibs (an error: no dibs class)" || return
+	check_eq "from the layer" "$(lines_of <(echo "$KTAP_STDOUT") 4)" \
+		"a file of the layer" || return
+	check_eq 1 "$(lines_of <(echo "$KTAP_STDOUT") 5)" \
+		"lines of ls /etc/hostname (an error: the layer's whiteout hides it)" ||
+		return
+	check_eq passwd "$(lines_of <(echo "$KTAP_STDOUT") 6)" \
+		"the host's files under the layer"
 }
-ktap_test "--kernel $other_series --no-load boots the newest $other_series kernel without dibs.ko" \
-	test_series_no_load
+ktap_test "--kernel $other_series --no-load --layer: that kernel, no dibs.ko, the layer over the root" \
+	test_series_no_load_layer
 
 test_unknown_series() {
 	run "$dibs_vm" --kernel 6.99 -- true
@@ -162,8 +178,8 @@ ktap_test "modules built for another kernel are refused before booting (125)" \
 test_help() {
 	check_status 0 "$dibs_vm" --help || return
 	local option
-	for option in --kernel --no-load --debug --modules --timeout --out \
-		DIBS_VM_OUT 123; do
+	for option in --kernel --no-load --layer --debug --modules --timeout \
+		--out DIBS_VM_OUT 123; do
 		check_match "$option" "$KTAP_STDOUT" "--help output" || return
 	done
 }
@@ -171,13 +187,14 @@ ktap_test "--help documents the options and exits 0" test_help
 
 test_bad_usage() {
 	check_status 125 "$dibs_vm" --no-such-option -- true || return
+	check_status 125 "$dibs_vm" --layer "$work/no-such-layer" -- true || return
 	check_status 125 "$dibs_vm" --timeout soon -- true || return
 	check_status 125 "$dibs_vm" --modules "$DIBS_MODULES" || return
 	# --debug boots its own kernel; checked before anything is built.
 	check_status 125 "$dibs_vm" --debug --kernel /boot/vmlinuz -- true || return
 	check_match "leave out --kernel" "$KTAP_STDERR" "stderr of --debug --kernel"
 }
-ktap_test "bad usage exits 125: unknown option, bad --timeout, no COMMAND, --debug with --kernel" \
+ktap_test "bad usage exits 125: unknown option, missing --layer, bad --timeout, no COMMAND, --debug with --kernel" \
 	test_bad_usage
 
 # ------------------------------------------- tests/run-vm-suites' reporting
