@@ -17,6 +17,8 @@ description:
     C(dibs_smcd)) to a dibs device, or unbinds it, with
     C(dibsctl client bind) and C(dibsctl client unbind).
   - A binding that already holds is left alone.
+  - The kernel binds a new device to every registered client. In check mode
+    a device that an earlier task would create is taken to be bound so.
   - Needs root (CAP_NET_ADMIN) to change anything.
 options:
   client:
@@ -82,6 +84,8 @@ client:
     devices: [lo, lo1]
 '''
 
+import json
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dibs.dibs.plugins.module_utils.dibsctl import Dibsctl
 
@@ -103,11 +107,26 @@ def run_module():
     # dibsctl resolves ids and indexes; its error names what is missing.
     before = dibsctl.json(['client', 'show', p['client']])
     before = before[0] if before else {}
-    dev = dibsctl.json(['show', p['device']])
-    dev_name = dev[0]['name'] if dev else p['device']
-
     devices = list(before.get('devices', []))
-    bound = dev_name in devices
+    dev = dibsctl.device(p['device'])
+    if dev is None:
+        # Not a name: an index, or a device that does not exist.
+        rc, out, err = dibsctl.run(['-j', 'show', p['device']])
+        if rc == 0:
+            dev = json.loads(out)[0]
+        elif not module.check_mode:
+            dibsctl.fail(['-j', 'show', p['device']], rc, err)
+    if dev is None:
+        # Created by an earlier task that check mode did not run: the
+        # kernel binds a new device to every registered client.
+        module.warn('device %s does not exist yet; assuming that it will, '
+                    'bound to every client' % p['device'])
+        dev_name = p['device']
+        bound = True
+        before = dict(before, devices=devices + [dev_name])
+    else:
+        dev_name = dev['name']
+        bound = dev_name in devices
     want = p['state'] == 'bound'
     result = dict(changed=False, client=before)
     if bound == want:

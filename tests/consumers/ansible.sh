@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The Ansible collection dibs.dibs (ansible/) with Debian's ansible-core
+# against localhost, on the real module: ansible-doc renders every module;
+# tests/consumers/ansible/site.yml in check mode reports changes and makes
+# none, applied it changes things and leaves the declared state, applied
+# again it changes nothing; teardown.yml sees bad input fail with the
+# kernel's message, a conflicting device reported and left alone, and
+# removes the devices.  Four playbook runs: Python is slow under TCG.
+# Run alone: DIBS_BUILD_DIR=BUILD tools/dibs-vm -- tests/consumers/ansible.sh
+# shellcheck disable=SC2317 # test functions run through ktap_test
+# shellcheck source=tests/lib/ktap.sh
+. "$(dirname "$0")/../lib/ktap.sh"
+# shellcheck source=tests/cli/common.sh
+. "$(dirname "$0")/../cli/common.sh"
+# shellcheck source=tests/consumers/common.sh
+. "$(dirname "$0")/common.sh"
+
+cli_require
+command -v ansible-playbook >/dev/null ||
+	ktap_skip_all "ansible-core is not installed (tools/install-deps)"
+load_dibs_user || {
+	ktap_fail "insmod dibs_user.ko"
+	ktap_finish
+}
+ktap_plan 6
+
+work=$(mktemp -d)
+ktap_cleanup rm -rf "$work"
+for d in ansilo1 ansilo2 ansilo3; do
+	ktap_cleanup sh -c "$(printf '%q' "$DIBSCTL") del $d force >/dev/null 2>&1 || :"
+done
+# The collection from the source tree, where ansible looks for it.
+mkdir -p "$work/collections/ansible_collections/dibs"
+ln -s "$TOP/ansible" "$work/collections/ansible_collections/dibs/dibs"
+export ANSIBLE_COLLECTIONS_PATH=$work/collections
+export ANSIBLE_HOME=$work/home ANSIBLE_LOCAL_TEMP=$work/tmp
+export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
+export ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_NOCOLOR=1
+export ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
+export ANSIBLE_RETRY_FILES_ENABLED=0
+# The modules find the dibsctl under test first.
+PATH=$(dirname "$DIBSCTL"):$PATH
+PLAYS=$TOP/tests/consumers/ansible
+
+test_doc() {
+	local m
+	check_status 0 ansible-doc dibs.dibs.device dibs.dibs.client_binding \
+		dibs.dibs.info || { ktap_diag "$KTAP_STDERR"; return 1; }
+	for m in DEVICE CLIENT_BINDING INFO; do
+		check_match "> DIBS\\.DIBS\\.$m " "$KTAP_STDOUT" "ansible-doc output" ||
+			return
+	done
+	check_match 'EXAMPLES:' "$KTAP_STDOUT" "examples" &&
+		check_match 'RETURN VALUES:' "$KTAP_STDOUT" "return values"
+}
+ktap_test "ansible-doc renders device, client_binding and info" test_doc
+stage_time ansible-doc
+
+state() {
+	"$DIBSCTL" -j show && "$DIBSCTL" -j client show
+}
+
+playbook() { # NAME OUTPUT ARGS...
+	local name=$1 out=$2
+	shift 2
+	ansible-playbook -i localhost, -c local "$@" "$PLAYS/$name" \
+		>"$out" 2>"$out.err"
+}
+
+# stats.localhost.KEY of a json-callback output.
+recap() { # FILE KEY
+	dibsjson get "stats.localhost.$2" <"$1"
+}
+
+show_failure() { # FILE
+	ktap_diag "$(tail -c 3000 "$1.err")"
+	ktap_diag "$(grep -o '"msg": "[^"]*"' "$1" | head -5)"
+}
+
+test_check_mode() {
+	local before status=0
+	before=$(state) || return
+	playbook site.yml "$work/check.json" --check --diff || status=$?
+	check_eq 0 "$status" "ansible-playbook --check exit status" ||
+		{ show_failure "$work/check.json"; return 1; }
+	check_eq "$before" "$(state)" "devices and bindings after --check" &&
+		check_eq 3 "$(recap "$work/check.json" changed)" \
+			"tasks that would change (ansilo1 is bound to dibs_user on creation)" &&
+		check_match '"after": \{[^}]*"name": "ansilo1"' \
+			"$(tr -d '\n' <"$work/check.json")" "the diff of the first task"
+}
+ktap_test "check mode reports the changes and makes none" test_check_mode
+stage_time check-mode
+
+test_first_run() {
+	local status=0
+	playbook site.yml "$work/first.json" || status=$?
+	check_eq 0 "$status" "ansible-playbook exit status" ||
+		{ show_failure "$work/first.json"; return 1; }
+	check_eq 3 "$(recap "$work/first.json" changed)" \
+		"changed tasks (ansilo1 is bound to dibs_user on creation)" &&
+		check_file_eq /sys/class/dibs/ansilo1/gid \
+			$'6f1c2f1e-9d3a-4b55-8c1a-0e2f3a4b5c6d\n' &&
+		check_exists /sys/class/dibs/ansilo2
+}
+ktap_test "first run changes and reaches the declared state" test_first_run
+stage_time first-run
+
+test_second_run() {
+	local before status=0
+	before=$(state) || return
+	playbook site.yml "$work/second.json" || status=$?
+	check_eq 0 "$status" "ansible-playbook exit status" ||
+		{ show_failure "$work/second.json"; return 1; }
+	check_eq 0 "$(recap "$work/second.json" changed)" "changed tasks" &&
+		check_eq "$before" "$(state)" "devices and bindings"
+}
+ktap_test "second run changes nothing" test_second_run
+stage_time second-run
+
+test_teardown() {
+	local status=0
+	playbook teardown.yml "$work/teardown.json" || status=$?
+	check_eq 0 "$status" "ansible-playbook exit status" ||
+		{ show_failure "$work/teardown.json"; return 1; }
+	check_eq 2 "$(recap "$work/teardown.json" ignored)" \
+		"tasks that failed as they should" &&
+		check_absent /sys/class/dibs/ansilo1 &&
+		check_absent /sys/class/dibs/ansilo2 &&
+		check_absent /sys/class/dibs/ansilo3
+}
+ktap_test "bad input fails with the kernel's message; absent removes" \
+	test_teardown
+stage_time teardown
+
+ktap_finish
