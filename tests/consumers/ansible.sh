@@ -23,7 +23,7 @@ load_dibs_user || {
 	ktap_fail "insmod dibs_user.ko"
 	ktap_finish
 }
-ktap_plan 6
+ktap_plan 5
 
 work=$(mktemp -d)
 ktap_cleanup rm -rf "$work"
@@ -36,7 +36,9 @@ ln -s "$TOP/ansible" "$work/collections/ansible_collections/dibs/dibs"
 export ANSIBLE_COLLECTIONS_PATH=$work/collections
 export ANSIBLE_HOME=$work/home ANSIBLE_LOCAL_TEMP=$work/tmp
 export ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
-export ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_NOCOLOR=1
+# ansible-core alone has no json callback: the default one's recap line
+# ("localhost : ok=5 changed=3 ...") is what is read.
+export ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 export ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 export ANSIBLE_RETRY_FILES_ENABLED=0
 # The modules find the dibsctl under test first.
@@ -68,37 +70,37 @@ playbook() { # NAME OUTPUT ARGS...
 		>"$out" 2>"$out.err"
 }
 
-# stats.localhost.KEY of a json-callback output.
+# KEY=N of the PLAY RECAP line of localhost.
 recap() { # FILE KEY
-	dibsjson get "stats.localhost.$2" <"$1"
+	sed -n "s/^localhost *:.* $2=\([0-9][0-9]*\).*/\1/p" "$1"
 }
 
 show_failure() { # FILE
 	ktap_diag "$(tail -c 3000 "$1.err")"
-	ktap_diag "$(grep -o '"msg": "[^"]*"' "$1" | head -5)"
+	ktap_diag "$(grep -A3 'FAILED\|fatal:' "$1" | head -20)"
 }
 
 test_check_mode() {
 	local before status=0
 	before=$(state) || return
-	playbook site.yml "$work/check.json" --check --diff || status=$?
+	playbook site.yml "$work/check.out" --check --diff || status=$?
 	check_eq 0 "$status" "ansible-playbook --check exit status" ||
-		{ show_failure "$work/check.json"; return 1; }
+		{ show_failure "$work/check.out"; return 1; }
 	check_eq "$before" "$(state)" "devices and bindings after --check" &&
-		check_eq 3 "$(recap "$work/check.json" changed)" \
+		check_eq 3 "$(recap "$work/check.out" changed)" \
 			"tasks that would change (ansilo1 is bound to dibs_user on creation)" &&
-		check_match '"after": \{[^}]*"name": "ansilo1"' \
-			"$(tr -d '\n' <"$work/check.json")" "the diff of the first task"
+		check_match $'\n\\+ +"name": "ansilo1"' "$(cat "$work/check.out")" \
+			"the diff of the first task (--diff)"
 }
 ktap_test "check mode reports the changes and makes none" test_check_mode
 stage_time check-mode
 
 test_first_run() {
 	local status=0
-	playbook site.yml "$work/first.json" || status=$?
+	playbook site.yml "$work/first.out" || status=$?
 	check_eq 0 "$status" "ansible-playbook exit status" ||
-		{ show_failure "$work/first.json"; return 1; }
-	check_eq 3 "$(recap "$work/first.json" changed)" \
+		{ show_failure "$work/first.out"; return 1; }
+	check_eq 3 "$(recap "$work/first.out" changed)" \
 		"changed tasks (ansilo1 is bound to dibs_user on creation)" &&
 		check_file_eq /sys/class/dibs/ansilo1/gid \
 			$'6f1c2f1e-9d3a-4b55-8c1a-0e2f3a4b5c6d\n' &&
@@ -110,10 +112,10 @@ stage_time first-run
 test_second_run() {
 	local before status=0
 	before=$(state) || return
-	playbook site.yml "$work/second.json" || status=$?
+	playbook site.yml "$work/second.out" || status=$?
 	check_eq 0 "$status" "ansible-playbook exit status" ||
-		{ show_failure "$work/second.json"; return 1; }
-	check_eq 0 "$(recap "$work/second.json" changed)" "changed tasks" &&
+		{ show_failure "$work/second.out"; return 1; }
+	check_eq 0 "$(recap "$work/second.out" changed)" "changed tasks" &&
 		check_eq "$before" "$(state)" "devices and bindings"
 }
 ktap_test "second run changes nothing" test_second_run
@@ -121,10 +123,10 @@ stage_time second-run
 
 test_teardown() {
 	local status=0
-	playbook teardown.yml "$work/teardown.json" || status=$?
+	playbook teardown.yml "$work/teardown.out" || status=$?
 	check_eq 0 "$status" "ansible-playbook exit status" ||
-		{ show_failure "$work/teardown.json"; return 1; }
-	check_eq 2 "$(recap "$work/teardown.json" ignored)" \
+		{ show_failure "$work/teardown.out"; return 1; }
+	check_eq 2 "$(recap "$work/teardown.out" ignored)" \
 		"tasks that failed as they should" &&
 		check_absent /sys/class/dibs/ansilo1 &&
 		check_absent /sys/class/dibs/ansilo2 &&

@@ -60,6 +60,16 @@ state() {
 	"$DIBSCTL" -j show && "$DIBSCTL" -j client show
 }
 
+# JSON text must match #/$defs/DEF of docs/dibsctl-NAME.schema.json.
+check_json_schema_of() { # NAME DEF JSON
+	local errors
+	errors=$(dibsjson validate "$TOP/docs/dibsctl-$1.schema.json" "$2" 2>&1 <<<"$3") || {
+		ktap_diag "does not match #/\$defs/$2 of dibsctl-$1.schema.json:"
+		ktap_diag "$errors"
+		return 1
+	}
+}
+
 G1=6f1c2f1e-9d3a-4b55-8c1a-0e2f3a4b5c6d
 G2=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
 
@@ -106,6 +116,7 @@ ktap_test "second run changes nothing and says so" test_second_apply
 test_json_report() {
 	run "$DIBSCTL" -j "${unit_args[@]}"
 	check_eq 0 "$KTAP_STATUS" "exit status" &&
+		check_json_schema_of config config-report "$KTAP_STDOUT" &&
 		check_eq "unchanged unchanged unchanged unchanged" \
 			"$(dibsjson table result <<<"$KTAP_STDOUT" | tr '\n' ' ' | sed 's/ $//')" \
 			"results in the JSON report"

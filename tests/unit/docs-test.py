@@ -26,7 +26,7 @@ WORDS = ["dev", "show", "add", "del", "help", "loopback", "type", "name",
          "client", "bind", "unbind", "dmb", "check", "vlan", "stats",
          "reset", "monitor", "all", "config", "apply", "prometheus",
          "DIBS_TYPE", "DIBS_GID", "DIBS_FABRIC_ID", "dibs.conf"]
-SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor"]
+SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor", "config"]
 EVENTS = ["dev-new", "dev-del", "client-new", "client-del", "client-bind",
           "client-unbind", "dmb-new", "dmb-del"]
 
