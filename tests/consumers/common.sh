@@ -4,6 +4,7 @@
 # after tests/lib/ktap.sh and tests/cli/common.sh.
 
 DATA_DIR=$TOP/data
+# shellcheck disable=SC2034 # used by the suites that source this file
 DIBSPERF=$DIBS_BUILD_DIR/cli/dibsperf/dibsperf
 
 # Prints "NAME: N.Ns" on stderr for the time since the last stage.
