@@ -9,7 +9,8 @@ copy of ansible/ goes there.  Most of its sanity tests (ansible-doc,
 validate-modules, pep8, pylint, yamllint, import) first install their
 requirements with pip into a virtualenv, which needs the network; the
 ones below run with --local from ansible-core alone.  ansible-doc itself
-runs in the VM suite tests/consumers/ansible.sh.  Prints TAP; skips when
+runs in the VM suite tests/consumers/ansible.sh.  Then galaxy.yml must
+build the collection.  Prints TAP; skips when
 ansible-test is not installed.
 """
 
@@ -54,6 +55,15 @@ def main():
                              text=True)
         tap.check(run.returncode == 0,
                   f"ansible-test sanity --local: {len(OFFLINE_TESTS)} offline tests",
+                  run.stdout + run.stderr)
+
+        out = os.path.join(tmp, "dist")
+        run = subprocess.run(["ansible-galaxy", "collection", "build", "--output-path",
+                              out, os.path.join(sys.argv[1], "ansible")],
+                             env=env, capture_output=True, text=True)
+        tarball = os.path.join(out, "dibs-dibs-0.1.0.tar.gz")
+        tap.check(run.returncode == 0 and os.path.exists(tarball),
+                  "ansible-galaxy collection build makes dibs-dibs-0.1.0.tar.gz",
                   run.stdout + run.stderr)
     return tap.finish()
 
