@@ -13,10 +13,10 @@
  *       COUNT connections one after the other: connect, 1 KiB each way,
  *       check, close.
  *   smcd-io [--gid HEX] hold CONNS
- *       opens CONNS connections, prints "ready" and waits for stdin to
- *       close; then reads on every connection and prints, per connection,
- *       "conn N ended: ERRNO-NAME|eof|data".  Exits 0 when every
- *       connection ended with an error or EOF.
+ *       opens CONNS connections, prints "ready" and waits in recv() on
+ *       both ends of each, like an idle program; when one returns, prints
+ *       "conn N end E ended: ERRNO-NAME|eof|data" and closes it.  Exits
+ *       when all ended: 0 if every one ended with an error or EOF.
  *   smcd-io [--tcp] [--cpu N] pingpong SIZE ITERS
  *       ITERS round trips of SIZE bytes; prints "rtt_us X" (mean).
  *   smcd-io [--tcp] [--cpu N] tput SIZE BYTES
@@ -514,50 +514,64 @@ static int cmd_churn(unsigned long count)
 	return 0;
 }
 
+struct holder {
+	int fd;
+	unsigned int conn, end;
+	int result;	/* 0 error or EOF, 1 data */
+};
+
+/* blocks in recv() like an idle program, until the connection ends */
+static void *hold_wait(void *arg)
+{
+	struct holder *h = arg;
+	ssize_t n;
+	char c;
+
+	do
+		n = recv(h->fd, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		printf("conn %u end %u ended: %s\n", h->conn, h->end,
+		       strerrorname_np(errno) ?: "?");
+	else if (!n)
+		printf("conn %u end %u ended: eof\n", h->conn, h->end);
+	else
+		printf("conn %u end %u ended: data\n", h->conn, h->end);
+	h->result = n > 0;
+	/* what a program does on an error: close, which frees SMC's state */
+	close(h->fd);
+	return NULL;
+}
+
 static int cmd_hold(unsigned int conns)
 {
-	int *fds = calloc(2 * conns, sizeof(int));
+	struct holder *h = calloc(2 * conns, sizeof(*h));
+	pthread_t *th = calloc(2 * conns, sizeof(*th));
 	unsigned int i, bad = 0;
 	uint16_t port;
-	char what[48], c;
+	char what[48];
 	int lfd;
 
-	if (!fds)
+	if (!h || !th)
 		die("calloc");
 	lfd = listener(&port, conns + 16);
 	for (i = 0; i < conns; i++) {
-		pair(lfd, port, &fds[2 * i], &fds[2 * i + 1]);
+		pair(lfd, port, &h[2 * i].fd, &h[2 * i + 1].fd);
 		snprintf(what, sizeof(what), "conn %u", i);
-		if (check_smcd(fds[2 * i], what))
+		if (check_smcd(h[2 * i].fd, what))
 			return 1;
 	}
-	printf("ready\n");
-	fflush(stdout);
-	while (read(0, &c, 1) > 0)
-		;
+	close(lfd);
 	for (i = 0; i < 2 * conns; i++) {
-		ssize_t n;
-
-		/* a send first: a healthy connection would then have data */
-		if (i % 2 == 0)
-			send(fds[i], "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		n = recv(fds[i], &c, 1, MSG_DONTWAIT);
-		if (n < 0 && errno == EAGAIN) {
-			/* nothing yet: wait a little for the end */
-			struct timespec ts = { 0, 200 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-			n = recv(fds[i], &c, 1, MSG_DONTWAIT);
-		}
-		if (n < 0)
-			printf("conn %u end %u ended: %s\n", i / 2, i % 2,
-			       strerrorname_np(errno) ?: "?");
-		else if (!n)
-			printf("conn %u end %u ended: eof\n", i / 2, i % 2);
-		else {
-			printf("conn %u end %u ended: data\n", i / 2, i % 2);
-			bad++;
-		}
+		h[i].conn = i / 2;
+		h[i].end = i % 2;
+		if (pthread_create(&th[i], NULL, hold_wait, &h[i]))
+			die("pthread_create");
+	}
+	printf("ready\n");
+	for (i = 0; i < 2 * conns; i++) {
+		pthread_join(th[i], NULL);
+		bad += h[i].result;
 	}
 	return bad ? 1 : 0;
 }
