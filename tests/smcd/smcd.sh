@@ -317,9 +317,15 @@ test_del_force_traffic() {
 		return 1
 	}
 	wait "$pid" || status=$?
-	ktap_diag "smcd-io: $(tail -n 1 /tmp/smcd-del.log)"
+	ktap_diag "smcd-io: $(grep -m 2 smcd-io: /tmp/smcd-del.log)"
 	check_ne 0 "$status" "smcd-io exit status after its device went" ||
 		return
+	# it ran on smcd2 as SMC-D, and then its I/O failed
+	if grep -qE 'mode |GID ' /tmp/smcd-del.log ||
+		! grep -qE '(send|recv)' /tmp/smcd-del.log; then
+		ktap_diag "expected an I/O error on SMC-D over smcd2: $(cat /tmp/smcd-del.log)"
+		return 1
+	fi
 	check_absent /sys/class/dibs/smcd2 || return
 	check_status 0 "$DIBSCTL" client bind smcd dev lo
 }
