@@ -2,7 +2,7 @@
 # Host-side test of tools/dibs-vm's contract (exit status, separate stdout
 # and stderr, working directory, environment, shared directory, timeout,
 # module errors) and of how tests/run-vm-suites reports misbehaving suites.
-# Runs on the host and boots the VM five times:
+# Runs on the host and boots the VM six times:
 #   DIBS_MODULES=/tmp/x/modules tests/vm/dibs-vm-test.sh
 # shellcheck disable=SC2016 # '$' in single quotes is for the guest's shell
 # shellcheck disable=SC2317 # test functions run through ktap_test
@@ -118,12 +118,52 @@ test_load_failure() {
 ktap_test "a dibs.ko that fails to load stops the run (125, console on stderr)" \
 	test_load_failure
 
+# ------------------------------------------------- kernel series, --no-load
+
+other_series=$("$top/tools/kernel-release" --supported)
+other_series=${other_series##* }
+
+test_series_no_load() {
+	local release
+	release=$("$top/tools/kernel-release" --image "$other_series") || return
+	run "$dibs_vm" --kernel "$other_series" --no-load -- sh -c \
+		'uname -r; grep -c "^dibs" /proc/modules; ls /sys/class/dibs 2>&1 | wc -l'
+	check_eq 0 "$KTAP_STATUS" "exit status" || return
+	check_eq "$release" "$(lines_of <(echo "$KTAP_STDOUT") 1)" "uname -r" ||
+		return
+	check_eq 0 "$(lines_of <(echo "$KTAP_STDOUT") 2)" "dibs modules loaded" ||
+		return
+	check_eq 1 "$(lines_of <(echo "$KTAP_STDOUT") 3)" \
+		"lines of ls /sys/class/dibs (an error: no dibs class)"
+}
+ktap_test "--kernel $other_series --no-load boots the newest $other_series kernel without dibs.ko" \
+	test_series_no_load
+
+test_unknown_series() {
+	run "$dibs_vm" --kernel 6.99 -- true
+	check_eq 125 "$KTAP_STATUS" "exit status" || return
+	check_match 'no /boot/vmlinuz-6\.99\.\*-amd64; install with: apt-get install' \
+		"$KTAP_STDERR" "stderr"
+}
+ktap_test "--kernel with a series that is not installed is a clear error (125)" \
+	test_unknown_series
+
+test_modules_for_other_kernel() {
+	run "$dibs_vm" --kernel "$other_series" --modules "$DIBS_MODULES" -- true
+	check_eq 125 "$KTAP_STATUS" "exit status" || return
+	check_match "dibs\.ko is built for [^ ]+, the kernel is $other_series\." \
+		"$KTAP_STDERR" "stderr"
+}
+ktap_test "modules built for another kernel are refused before booting (125)" \
+	test_modules_for_other_kernel
+
 # -------------------------------------------------------------------- usage
 
 test_help() {
 	check_status 0 "$dibs_vm" --help || return
 	local option
-	for option in --kernel --debug --modules --timeout --out DIBS_VM_OUT 123; do
+	for option in --kernel --no-load --debug --modules --timeout --out \
+		DIBS_VM_OUT 123; do
 		check_match "$option" "$KTAP_STDOUT" "--help output" || return
 	done
 }

@@ -16,49 +16,10 @@
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/uuid.h>
-#include <linux/version.h>
 #include <net/netlink.h>
 #include <uapi/linux/dibs.h>
 
-/* Kernel API differences between Debian 12's 6.1 and later kernels */
-
-#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
-#define dibs_class_create(name)	class_create(name)
-#else
-#define dibs_class_create(name)	class_create(THIS_MODULE, name)
-#endif
-
-/* struct class::dev_uevent takes a const device from 6.3 on */
-#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
-#define DIBS_UEVENT_DEV_CONST	const
-#else
-#define DIBS_UEVENT_DEV_CONST
-#endif
-
-/*
- * Formatted extack messages exist from 6.2 on.  Before, extack keeps only a
- * pointer that must stay valid until the ack is built, so only a static
- * message can be given: @static_msg says the same without the details.
- * The format is still checked on old kernels.
- */
-#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
-#define DIBS_NL_MSG_FMT(extack, static_msg, fmt, ...)			\
-	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##__VA_ARGS__)
-#else
-#define DIBS_NL_MSG_FMT(extack, static_msg, fmt, ...)			\
-	do {								\
-		NL_SET_ERR_MSG_MOD(extack, static_msg);			\
-		if (0)							\
-			no_printk(fmt, ##__VA_ARGS__);			\
-	} while (0)
-#endif
-
-/* dump request attributes: genl_dumpit_info has a genl_info from 6.2 on */
-#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
-#define dibs_nl_dump_attrs(cb)	(genl_dumpit_info(cb)->info.attrs)
-#else
-#define dibs_nl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
-#endif
+#include "dibs_compat.h"
 
 /* longest client name reported, without the NUL (the spec's max-len) */
 #define DIBS_CLIENT_NAME_MAX_LEN	63

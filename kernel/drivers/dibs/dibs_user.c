@@ -42,7 +42,7 @@
 #include <linux/wait.h>
 #include <uapi/linux/dibs_user.h>
 
-#include "dibs_user.h"
+#include "dibs_compat.h"
 
 MODULE_DESCRIPTION("dibs client for user space: /dev/dibs");
 MODULE_LICENSE("GPL");
@@ -366,7 +366,10 @@ static int dibs_user_open(struct inode *inode, struct file *file)
 	init_waitqueue_head(&ufile->wait);
 	INIT_LIST_HEAD(&ufile->signals);
 	file->private_data = ufile;
-	/* mmap offsets are not file positions */
+	/*
+	 * mmap offsets are not file positions.  With no .llseek this makes
+	 * lseek() fail with ESPIPE on every kernel (6.12 removed no_llseek).
+	 */
 	return nonseekable_open(inode, file);
 }
 
@@ -554,7 +557,7 @@ static int dibs_user_mmap(struct file *file, struct vm_area_struct *vma)
 	mutex_unlock(&ufile->map_lock);
 	if (err)
 		return err;
-	dibs_user_vm_flags_mod(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND |
+	dibs_vm_flags_mod(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND |
 			       VM_DONTDUMP, clear);
 	vma->vm_ops = &dibs_user_vm_ops;
 	return 0;
@@ -1077,7 +1080,6 @@ static const struct file_operations dibs_user_fops = {
 	.mmap = dibs_user_mmap,
 	.unlocked_ioctl = dibs_user_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice dibs_user_miscdev = {
