@@ -22,6 +22,7 @@ static const struct cmd_object *const objects[] = {
 	&vlan_object,
 	&stats_object,
 	&monitor_object,
+	&config_object,
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -340,14 +341,6 @@ int cli_parse_options(struct cli *cli, int argc, char **argv, int *first)
 	return EXIT_OK;
 }
 
-struct batch_cmd {
-	unsigned int line;
-	int argc;
-	char **argv;
-	char *text;
-	struct cmd cmd;
-};
-
 /* Splits @text in place at blanks; a word starting with '#' ends it. */
 static int split_words(char *text, int *argc, char ***argv)
 {
@@ -380,7 +373,7 @@ static int split_words(char *text, int *argc, char ***argv)
 	return 0;
 }
 
-static void free_batch(struct batch_cmd *cmds, size_t n)
+void batch_free(struct batch_cmd *cmds, size_t n)
 {
 	size_t i;
 
@@ -428,9 +421,51 @@ static int read_batch(struct cli *cli, FILE *in, const char *name,
 		err = errno ? -errno : -EIO;
 	free(text);
 	if (err) {
-		free_batch(list, n);
+		batch_free(list, n);
 		fprintf(cli->err, "dibsctl: %s: %s\n", name, strerror(-err));
 		return EXIT_FAILED;
+	}
+	*cmds = list;
+	*n_cmds = n;
+	return EXIT_OK;
+}
+
+/*
+ * Reads @file ("-": stdin) and parses every line of it; on success the
+ * commands are in *@cmds and cli->where_file names the file (the caller
+ * sets where_line per command and clears where_file).  Nothing runs.
+ */
+int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
+	       size_t *n_cmds)
+{
+	bool use_stdin = strcmp(file, "-") == 0;
+	const char *name = use_stdin ? "<stdin>" : file;
+	struct batch_cmd *list = NULL;
+	size_t n = 0, i;
+	FILE *in;
+	int ret;
+
+	in = use_stdin ? stdin : fopen(file, "re");
+	if (!in) {
+		fprintf(cli->err, "dibsctl: %s: %s\n", file, strerror(errno));
+		return EXIT_FAILED;
+	}
+	ret = read_batch(cli, in, name, &list, &n);
+	if (!use_stdin)
+		fclose(in);
+	if (ret)
+		return ret;
+
+	cli->where_file = name;
+	for (i = 0; i < n && !ret; i++) {
+		cli->where_line = list[i].line;
+		ret = cli_parse_command(cli, list[i].argc, list[i].argv,
+					&list[i].cmd);
+	}
+	if (ret) {
+		cli->where_file = NULL;
+		batch_free(list, n);
+		return ret;
 	}
 	*cmds = list;
 	*n_cmds = n;
@@ -443,36 +478,19 @@ static int read_batch(struct cli *cli, FILE *in, const char *name,
  */
 int cli_run_batch(struct cli *cli, const char *file)
 {
-	bool use_stdin = strcmp(file, "-") == 0;
-	const char *name = use_stdin ? "<stdin>" : file;
 	struct batch_cmd *cmds = NULL;
 	size_t n = 0, i;
-	FILE *in;
 	int ret;
 
-	in = use_stdin ? stdin : fopen(file, "re");
-	if (!in) {
-		fprintf(cli->err, "dibsctl: %s: %s\n", file, strerror(errno));
-		return EXIT_FAILED;
-	}
-	ret = read_batch(cli, in, name, &cmds, &n);
-	if (!use_stdin)
-		fclose(in);
+	ret = batch_load(cli, file, &cmds, &n);
 	if (ret)
 		return ret;
-
-	cli->where_file = name;
-	for (i = 0; i < n && !ret; i++) {
-		cli->where_line = cmds[i].line;
-		ret = cli_parse_command(cli, cmds[i].argc, cmds[i].argv,
-					&cmds[i].cmd);
-	}
 	for (i = 0; i < n && !ret; i++) {
 		cli->where_line = cmds[i].line;
 		ret = cli_run_command(cli, &cmds[i].cmd);
 	}
 	cli->where_file = NULL;
-	free_batch(cmds, n);
+	batch_free(cmds, n);
 	return ret;
 }
 

@@ -69,6 +69,7 @@ struct dev_args {
 
 /* Arguments of the client, dmb, gid, vlan, stats and monitor verbs. */
 struct obj_args {
+	const char *file;	/* config: the configuration file */
 	const char *client;	/* CLIENT: a name, or an id */
 	const char *dev;	/* DEV: a name, or an index */
 	struct opt_gid gid;
@@ -127,7 +128,19 @@ struct arg_spec {
 	size_t offset;
 };
 
+/* One line of a batch or configuration file, parsed. */
+struct batch_cmd {
+	unsigned int line;
+	int argc;
+	char **argv;
+	char *text;
+	struct cmd cmd;
+};
+
 /* dibsctl.c */
+int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
+	       size_t *n_cmds);
+void batch_free(struct batch_cmd *cmds, size_t n);
 int cli_main(struct cli *cli, int argc, char **argv);
 int cli_parse_options(struct cli *cli, int argc, char **argv, int *first);
 int cli_parse_command(struct cli *cli, int argc, char **argv,
@@ -180,6 +193,10 @@ extern const struct cmd_object vlan_object;
 extern const struct cmd_object stats_object;
 extern const struct cmd_object monitor_object;
 
+/* config.c */
+extern const struct cmd_object config_object;
+int config_check_declaration(struct cli *cli, const struct cmd *cmd);
+
 /* dev.c */
 extern const struct cmd_object dev_object;
 extern const struct cmd_verb dev_shortcut_verbs[];
@@ -211,5 +228,10 @@ int print_stats_list(const struct print_opts *opts, FILE *out,
 		     struct dibsctl_stats *const *stats, size_t count);
 int print_event(const struct print_opts *opts, FILE *out,
 		const struct dibsctl_event *event);
+
+/* prometheus.c */
+int print_stats_prometheus(FILE *out, struct dibsctl_stats *const *stats,
+			   size_t count);
+void prom_print_label_value(FILE *out, const char *value);
 
 #endif /* DIBSCTL_H */

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The "stats" object: show [dev DEV | client CLIENT], reset [dev DEV]. */
+/*
+ * The "stats" object: show [dev DEV | client CLIENT], prometheus (the
+ * same in Prometheus' text format), reset [dev DEV].
+ */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dibsctl.h"
 
@@ -42,7 +46,17 @@ static int stats_parse_reset(struct cli *cli, const struct cmd_verb *verb,
 			      argc, argv, &cmd->obj);
 }
 
-static int stats_show_all(struct cli *cli, struct dibsctl *ctx)
+/* stats show prints as -j/-d say; stats prometheus ignores them. */
+static int stats_print(struct cli *cli, const struct cmd *cmd,
+		       struct dibsctl_stats *const *stats, size_t n)
+{
+	if (strcmp(cmd->verb->name, "prometheus") == 0)
+		return print_stats_prometheus(cli->out, stats, n);
+	return print_stats_list(&cli->print, cli->out, stats, n);
+}
+
+static int stats_show_all(struct cli *cli, const struct cmd *cmd,
+			  struct dibsctl *ctx)
 {
 	struct dibsctl_stats_list *list;
 	struct dibsctl_stats **stats;
@@ -57,7 +71,7 @@ static int stats_show_all(struct cli *cli, struct dibsctl *ctx)
 	if (stats) {
 		dibsctl_stats_list_foreach(s, list)
 			stats[n++] = s;
-		err = print_stats_list(&cli->print, cli->out, stats, n);
+		err = stats_print(cli, cmd, stats, n);
 		free(stats);
 	} else {
 		err = -ENOMEM;
@@ -85,14 +99,14 @@ static int stats_run_show(struct cli *cli, const struct cmd *cmd)
 		if (!err)
 			err = dibsctl_stats_new_from_client(ctx, name, &stats);
 	} else {
-		err = stats_show_all(cli, ctx);
+		err = stats_show_all(cli, cmd, ctx);
 	}
 	if (!err && stats)
-		err = print_stats_list(&cli->print, cli->out, &stats, 1);
+		err = stats_print(cli, cmd, &stats, 1);
 	dibsctl_stats_unref(stats);
 	free(name);
 	if (err)
-		return cli_op_error(cli, err, "stats show");
+		return cli_op_error(cli, err, "stats %s", cmd->verb->name);
 	return EXIT_OK;
 }
 
@@ -122,6 +136,8 @@ static int stats_run_help(struct cli *cli, const struct cmd *cmd)
 
 static const struct cmd_verb stats_verbs[] = {
 	{ "show", "[dev DEV | client CLIENT]", stats_parse_show,
+	  stats_run_show },
+	{ "prometheus", "[dev DEV | client CLIENT]", stats_parse_show,
 	  stats_run_show },
 	{ "reset", "[dev DEV]", stats_parse_reset, stats_run_reset },
 	{ "help", "", parse_no_args, stats_run_help },

@@ -40,7 +40,7 @@ expect_completion() { # EXPECTED WORD...
 expect_eq "completion is registered for dibsctl" "complete -F _dibsctl dibsctl" \
 	"$(complete -p dibsctl 2>&1)"
 
-TOP_WORDS="add client del dev dmb gid help monitor show stats vlan"
+TOP_WORDS="add client config del dev dmb gid help monitor show stats vlan"
 expect_completion "$TOP_WORDS" ''
 expect_completion "$TOP_WORDS" -j -d ''
 expect_completion "del dev dmb" d
@@ -65,7 +65,8 @@ expect_completion "bind" client b
 expect_completion "help show" dmb ''
 expect_completion "check help show" gid ''
 expect_completion "help show" vlan ''
-expect_completion "help reset show" stats ''
+expect_completion "help prometheus reset show" stats ''
+expect_completion "apply check help" config ''
 expect_completion "all client dev dmb help" monitor ''
 expect_completion "client dev" dmb show ''
 expect_completion "dev" dmb show client x ''
@@ -75,6 +76,8 @@ expect_completion "" vlan show dev lo ''
 expect_completion "client dev" stats show ''
 expect_completion "" stats show dev lo ''
 expect_completion "" stats show client x ''
+expect_completion "client dev" stats prometheus ''
+expect_completion "" stats prometheus dev lo ''
 expect_completion "dev" stats reset ''
 expect_completion "dev" client bind x ''
 expect_completion "" client bind x dev lo ''
@@ -95,6 +98,18 @@ test_batch_file() {
 	check_eq "cmds.batch" "$got" "dibsctl -b cm"
 }
 ktap_test "-b completes file names" test_batch_file
+
+test_config_file() {
+	local dir got
+	dir=$(mktemp -d)
+	: >"$dir/dibs.conf"
+	got=$(cd "$dir" && complete_dibsctl config apply di)
+	check_eq "dibs.conf" "$got" "dibsctl config apply di" || { rm -rf "$dir"; return 1; }
+	got=$(cd "$dir" && complete_dibsctl config check dibs.conf '')
+	rm -rf "$dir"
+	check_eq "" "$got" "dibsctl config check dibs.conf <TAB>"
+}
+ktap_test "config apply and check complete one file name" test_config_file
 
 # Device names come from the module, now.
 test_live_names() {

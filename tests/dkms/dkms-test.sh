@@ -78,6 +78,18 @@ test_build_install() { # SERIES
 			return 1
 		}
 	done
+	# SMC-D over dibs exactly where the kernel exports SMC's SMC-D interface
+	installed=$(find "$work/install/$release/updates/dkms" \
+		-name "dibs_smcd.ko*" 2>/dev/null)
+	if grep -qsw smcd_register_dev "$kdir/Module.symvers"; then
+		[ -n "$installed" ] || {
+			ktap_diag "no dibs_smcd.ko* for $release, whose SMC has SMC-D"
+			return 1
+		}
+	elif [ -n "$installed" ]; then
+		ktap_diag "dibs_smcd.ko* installed for $release, which has no SMC-D"
+		return 1
+	fi
 	# what the guest's /lib/modules/RELEASE will be: the kernel's own
 	# modules (through a link), DKMS's updates/, and depmod's index
 	local lib=$work/root-$release/lib/modules/$release

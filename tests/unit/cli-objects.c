@@ -216,7 +216,7 @@ TEST(monitor_kinds)
 TEST(help_of_every_object)
 {
 	static const char *const objects[] = { "client", "dmb", "gid", "vlan",
-					       "stats", "monitor" };
+					       "stats", "monitor", "config" };
 	size_t i;
 
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
@@ -234,7 +234,7 @@ TEST(top_help_names_every_object)
 	struct captured cap;
 
 	EXPECT_EQ(EXIT_OK, run_dibsctl(&cap, ARGS("help")));
-	EXPECT_NE(NULL, strstr(cap.out, "dev client dmb gid vlan stats monitor"))
+	EXPECT_NE(NULL, strstr(cap.out, "dev client dmb gid vlan stats monitor config"))
 		TH_LOG("%s", cap.out);
 	EXPECT_NE(NULL, strstr(cap.out, "-s|--stats"));
 	captured_free(&cap);

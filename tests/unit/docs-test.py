@@ -4,11 +4,11 @@
 
 usage: docs-test.py SOURCE_ROOT
 
-libdibsctl.3 and dibsctl.8 render without groff warnings;
+libdibsctl.3, dibsctl.8 and dibs.conf.5 render without groff warnings;
 libdibsctl.3 names every function of libdibsctl.sym; dibsctl.8 names
 every option, verb, keyword and event of dibsctl, every key of the JSON
-Schemas
-and the exit statuses 0, 1 and 2.  Prints TAP.
+Schemas, every Prometheus metric family of prometheus.c and the
+exit statuses 0, 1 and 2; dibs.conf.5 its declarations.  Prints TAP.
 """
 
 import json
@@ -24,8 +24,9 @@ OPTIONS = ["-j", "--json", "-p", "--pretty", "-d", "--details", "-s",
 WORDS = ["dev", "show", "add", "del", "help", "loopback", "type", "name",
          "gid", "force", "DIBSCTL_SYSFS", "/sys/class/dibs",
          "client", "bind", "unbind", "dmb", "check", "vlan", "stats",
-         "reset", "monitor", "all"]
-SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor"]
+         "reset", "monitor", "all", "config", "apply", "prometheus",
+         "DIBS_TYPE", "DIBS_GID", "DIBS_FABRIC_ID", "dibs.conf"]
+SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor", "config"]
 EVENTS = ["dev-new", "dev-del", "client-new", "client-del", "client-bind",
           "client-unbind", "dmb-new", "dmb-del"]
 
@@ -44,11 +45,13 @@ def main():
     top = sys.argv[1]
     man3 = os.path.join(top, "docs/libdibsctl.3")
     man8 = os.path.join(top, "docs/dibsctl.8")
+    man5 = os.path.join(top, "docs/dibs.conf.5")
+    prom = os.path.join(top, "cli/dibsctl/prometheus.c")
     sym = os.path.join(top, "lib/libdibsctl/libdibsctl.sym")
     schema = os.path.join(top, "docs/dibsctl-dev.schema.json")
     tap = Tap()
 
-    for page in (man3, man8):
+    for page in (man3, man8, man5):
         run = subprocess.run(["groff", "-man", "-ww", "-z", "-t", page],
                              capture_output=True, text=True)
         tap.check(run.returncode == 0 and not run.stderr,
@@ -69,6 +72,20 @@ def main():
     missing = [w for w in words
                if not re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text8)]
     tap.check(not missing, "dibsctl.8 documents every option, verb and keyword",
+              "missing: " + " ".join(missing))
+
+    with open(prom, encoding="utf-8") as f:
+        families = re.findall(r'(?:PROM_ONE\(|\.name = )"(\w+)"', f.read())
+    missing = [n for n in families if not re.search(rf"\b{n}\b", text8)]
+    tap.check(len(families) == 10 and not missing,
+              "dibsctl.8 names every Prometheus metric family",
+              f"found {families} in {prom}; missing: {missing}")
+
+    text5 = render(man5)
+    missing = [w for w in ("add loopback name", "client bind", "client unbind",
+                           "dibsctl config apply", "dibs-config.service")
+               if w not in text5]
+    tap.check(not missing, "dibs.conf.5 documents every declaration and the unit",
               "missing: " + " ".join(missing))
 
     keys = []

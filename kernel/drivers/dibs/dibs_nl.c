@@ -738,8 +738,8 @@ int dibs_nl_client_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 				dev_name(&dibs->dev));
 	else if (err == -EBUSY)
 		DIBS_NL_MSG_FMT(extack,
-				"client holds DMBs on the device; unbind it with force",
-				"client %s holds %u DMBs on %s; unbind with force",
+				"client holds DMBs on the device, e.g. SMC-D for minutes after its last connection; force ends its connections",
+				"%s holds %u DMBs on %s (SMC-D: minutes when idle); force ends conns",
 				client->name, dmbs, dev_name(&dibs->dev));
 out_unlock:
 	mutex_unlock(&dibs_devs_lock);
