@@ -162,7 +162,23 @@ phase_check() {
 	ktap_test "the packaged dibsctl show lists lo" test_dibsctl_show
 	ktap_test "the libdibsctl(3) example built against the -dev package lists lo" \
 		test_example
+	ktap_test "/dev/dibs is root:dibs 0660 by the package's udev rule and group" \
+		test_dev_dibs
 	ktap_test "modprobe -r dibs unloads it" test_unload
+}
+
+test_dev_dibs() {
+	check_status 0 getent group dibs || {
+		ktap_diag "no group dibs: the postinst's systemd-sysusers did not create it"
+		return 1
+	}
+	check_status 0 modprobe dibs_user || {
+		ktap_diag "modprobe dibs_user failed: $KTAP_STDERR"
+		return 1
+	}
+	udevadm settle --timeout=60
+	check_eq "root dibs 660 c" "$(stat -c '%U %G %a %F' /dev/dibs | cut -c 1-14)" \
+		"owner, group, mode and type of /dev/dibs"
 }
 
 test_modprobe() {
@@ -217,7 +233,10 @@ test_package_files() {
 	for path in /usr/bin/dibsperf /usr/share/bash-completion/completions/dibsctl \
 		/usr/share/man/man8/dibsctl.8.gz /usr/share/man/man1/dibsperf.1.gz \
 		/usr/share/man/man3/libdibsctl.3.gz /usr/share/dibs/dibsctl-dev.schema.json \
-		/usr/include/libdibsctl.h "/usr/src/dibs-$version/drivers/dibs/Kbuild"; do
+		/usr/include/libdibsctl.h "/usr/src/dibs-$version/drivers/dibs/Kbuild" \
+		/lib/udev/rules.d/60-dibs.rules /usr/lib/sysusers.d/dibs.conf \
+		/lib/systemd/system/dibs-config.service /usr/sbin/dibs-smc \
+		/usr/bin/dibs-smc-run /usr/share/man/man5/dibs.conf.5.gz; do
 		check_exists "$path" || return
 	done
 }
@@ -247,7 +266,7 @@ test_example() {
 }
 
 test_unload() {
-	check_status 0 modprobe -r dibs || {
+	check_status 0 modprobe -r dibs_user dibs || {
 		ktap_diag "modprobe -r dibs failed: $KTAP_STDERR"
 		return 1
 	}
