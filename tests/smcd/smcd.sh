@@ -339,6 +339,19 @@ test_del_force_traffic() {
 ktap_test "dibsctl del DEV force under SMC-D traffic" test_del_force_traffic
 
 stage unload
+# SMC frees closed sockets from its workqueues, each holding a reference
+# on the module: after a run of other suites, or on a loaded machine, the
+# last ones may still be going when rmmod comes.
+wait_smc_unused() {
+	local i
+	for i in $(seq 120); do
+		[ "$(cat /sys/module/smc/refcnt)" != 0 ] || return 0
+		sleep 0.5
+	done
+	ktap_diag "smc still has $(cat /sys/module/smc/refcnt) references after 60 s"
+	return 1
+}
+
 test_unload_orders() {
 	# traffic first, so that SMC holds an idle link group and its DMBs
 	"$IO" --gid "$GID" stream 65536 >/dev/null || return
@@ -359,6 +372,7 @@ test_unload_orders() {
 	check_status 0 rmmod dibs || return
 	if ! $smc_builtin; then
 		check_status 0 rmmod smc_diag || return
+		wait_smc_unused || return
 		check_status 0 rmmod smc || return
 		modprobe smc && modprobe smc_diag || return
 	fi
