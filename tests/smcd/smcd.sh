@@ -243,6 +243,67 @@ test_dev_dibs_alongside() {
 }
 ktap_test "/dev/dibs traffic next to SMC-D on lo" test_dev_dibs_alongside
 
+stage unload
+# SMC frees closed sockets from its workqueues, each holding a reference
+# on the module: after a run of other suites, or on a loaded machine, the
+# last ones may still be going when rmmod comes.
+wait_smc_unused() {
+	local i
+	for i in $(seq 120); do
+		[ "$(cat /sys/module/smc/refcnt)" != 0 ] || return 0
+		sleep 0.5
+	done
+	ktap_diag "smc still has $(cat /sys/module/smc/refcnt) references after 60 s"
+	return 1
+}
+
+test_unload_orders() {
+	# traffic first, so that SMC holds an idle link group and its DMBs
+	"$IO" --gid "$GID" stream 65536 >/dev/null || return
+	check_ne 0 "$(smcd_dmbs lo)" "smcd DMBs before unload" || return
+	check_status 1 rmmod dibs || return
+	if ! $smc_builtin; then
+		check_exists /sys/module/smc/holders/dibs_smcd || return
+		check_status 1 rmmod smc || return
+	fi
+	check_status 0 rmmod dibs_smcd || return
+	check_eq "" "$("$SMC" dev show)" "SMC-D devices after rmmod" || return
+	check_eq 0 "$("$DIBSCTL" dmb show | grep -c smcd)" "smcd DMBs after rmmod" ||
+		return
+	# and again, then dibs goes before SMC
+	check_status 0 insmod "$DIBS_MODULES/dibs_smcd.ko" || return
+	"$IO" --gid "$GID" stream 65536 >/dev/null || return
+	check_status 0 rmmod dibs_smcd || return
+	check_status 0 rmmod dibs || return
+	if ! $smc_builtin; then
+		check_status 0 rmmod smc_diag || return
+		wait_smc_unused || return
+		check_status 0 rmmod smc || return
+		modprobe smc && modprobe smc_diag || return
+	fi
+	check_status 0 insmod "$DIBS_MODULES/dibs.ko" || return
+	udevadm settle --timeout=30
+	# SMC gone and back: dibs_smcd registers with the new SMC
+	check_status 0 insmod "$DIBS_MODULES/dibs_smcd.ko" || return
+	# a reloaded SMC forgot the User EID; a built-in one keeps it
+	if ! $smc_builtin; then
+		"$SMC" ueid add "$UEID" || return
+	fi
+	GID=$(smc_gid lo)
+	check_status 0 "$IO" --gid "$GID" churn 5 || return
+	check_status 0 rmmod dibs_smcd
+}
+ktap_test "rmmod of dibs_smcd, dibs and smc in every order" test_unload_orders
+
+# The forced teardowns below come after the unload orders: on Debian's 6.1,
+# SMC keeps a reference of a socket aborted by a forced unbind for good (on
+# the debug kernel kmemleak reports such sockets), which pins smc.ko; that
+# leak is open, and it must not hide whether unloading works.
+"$SMC" ueid show | grep -qF "$UEID" || "$SMC" ueid add "$UEID"
+[ -d /sys/module/dibs_smcd ] || insmod "$DIBS_MODULES/dibs_smcd.ko"
+GID=$(smc_gid lo)
+
+
 stage unbind
 # SMC keeps the link group of closed connections, and its DMBs, for
 # minutes: unbind is refused while it does, with a message saying so.
@@ -338,57 +399,8 @@ test_del_force_traffic() {
 }
 ktap_test "dibsctl del DEV force under SMC-D traffic" test_del_force_traffic
 
-stage unload
-# SMC frees closed sockets from its workqueues, each holding a reference
-# on the module: after a run of other suites, or on a loaded machine, the
-# last ones may still be going when rmmod comes.
-wait_smc_unused() {
-	local i
-	for i in $(seq 120); do
-		[ "$(cat /sys/module/smc/refcnt)" != 0 ] || return 0
-		sleep 0.5
-	done
-	ktap_diag "smc still has $(cat /sys/module/smc/refcnt) references after 60 s"
-	return 1
-}
-
-test_unload_orders() {
-	# traffic first, so that SMC holds an idle link group and its DMBs
-	"$IO" --gid "$GID" stream 65536 >/dev/null || return
-	check_ne 0 "$(smcd_dmbs lo)" "smcd DMBs before unload" || return
-	check_status 1 rmmod dibs || return
-	if ! $smc_builtin; then
-		check_exists /sys/module/smc/holders/dibs_smcd || return
-		check_status 1 rmmod smc || return
-	fi
-	check_status 0 rmmod dibs_smcd || return
-	check_eq "" "$("$SMC" dev show)" "SMC-D devices after rmmod" || return
-	check_eq 0 "$("$DIBSCTL" dmb show | grep -c smcd)" "smcd DMBs after rmmod" ||
-		return
-	# and again, then dibs goes before SMC
-	check_status 0 insmod "$DIBS_MODULES/dibs_smcd.ko" || return
-	"$IO" --gid "$GID" stream 65536 >/dev/null || return
-	check_status 0 rmmod dibs_smcd || return
-	check_status 0 rmmod dibs || return
-	if ! $smc_builtin; then
-		check_status 0 rmmod smc_diag || return
-		wait_smc_unused || return
-		check_status 0 rmmod smc || return
-		modprobe smc && modprobe smc_diag || return
-	fi
-	check_status 0 insmod "$DIBS_MODULES/dibs.ko" || return
-	udevadm settle --timeout=30
-	# SMC gone and back: dibs_smcd registers with the new SMC
-	check_status 0 insmod "$DIBS_MODULES/dibs_smcd.ko" || return
-	# a reloaded SMC forgot the User EID; a built-in one keeps it
-	if ! $smc_builtin; then
-		"$SMC" ueid add "$UEID" || return
-	fi
-	GID=$(smc_gid lo)
-	check_status 0 "$IO" --gid "$GID" churn 5 || return
-	check_status 0 rmmod dibs_smcd
-}
-ktap_test "rmmod of dibs_smcd, dibs and smc in every order" test_unload_orders
-
+if [ -r /sys/module/smc/refcnt ]; then
+	ktap_diag "smc references after the forced teardowns: $(cat /sys/module/smc/refcnt) (see the unload orders above)"
+fi
 stage end
 ktap_finish
