@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/rwlock.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -49,8 +50,12 @@ struct dibs_lo_dev {
 	struct dibs_dev *dibs;
 	/* entry in dibs_lo_devs */
 	struct list_head list;
-	/* protects the fields below */
-	spinlock_t lock;
+	/*
+	 * Protects the fields below.  Moves only read the table and copy
+	 * under the read side, so senders into different DMBs, or the same,
+	 * run side by side.
+	 */
+	rwlock_t lock;
 	/* removal has begun: no DMB may be registered or attached any more */
 	bool removing;
 	/* registered DMBs, and unregistered ones that are still attached */
@@ -66,7 +71,7 @@ static const struct dibs_dev_ops dibs_lo_ops;
 
 bool dibs_dev_is_loopback(const struct dibs_dev *dibs)
 {
-	return dibs_dev_drv_ops(dibs) == &dibs_lo_ops;
+	return dibs->ops == &dibs_lo_ops;
 }
 
 static u16 dibs_lo_get_fabric_id(struct dibs_dev *dibs)
@@ -134,7 +139,7 @@ static void dibs_lo_free_dmb(struct dibs_lo_dmb *dmb)
 static bool dibs_lo_unlink_unused(struct dibs_lo_dev *ldev,
 				  struct dibs_lo_dmb *dmb)
 {
-	lockdep_assert_held(&ldev->lock);
+	lockdep_assert_held_write(&ldev->lock);
 	if (dmb->registered || dmb->attach_count)
 		return false;
 	hash_del(&dmb->token_node);
@@ -148,9 +153,9 @@ static int dibs_lo_insert_dmb(struct dibs_lo_dev *ldev,
 {
 	unsigned long idx = DIBS_LO_MAX_DMBS;
 
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	if (ldev->removing) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -ENODEV;
 	}
 	if (wanted_idx < DIBS_LO_MAX_DMBS)
@@ -159,7 +164,7 @@ static int dibs_lo_insert_dmb(struct dibs_lo_dev *ldev,
 	if (idx >= DIBS_LO_MAX_DMBS)
 		idx = find_first_zero_bit(ldev->used_idx, DIBS_LO_MAX_DMBS);
 	if (idx >= DIBS_LO_MAX_DMBS) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -ENOSPC;
 	}
 	/* unique on the device, which is its own fabric; 0 means "none" */
@@ -171,8 +176,18 @@ static int dibs_lo_insert_dmb(struct dibs_lo_dev *ldev,
 	__set_bit(idx, ldev->used_idx);
 	hash_add(ldev->dmbs_by_token, &dmb->token_node, dmb->token);
 	dibs_lo_set_owner(ldev->dibs, idx, dmb->client_id);
-	spin_unlock_bh(&ldev->lock);
+	write_unlock_bh(&ldev->lock);
 	return 0;
+}
+
+/* ends a registration; true if the caller must free @lo_dmb */
+static bool dibs_lo_unregister_locked(struct dibs_lo_dev *ldev,
+				      struct dibs_lo_dmb *lo_dmb)
+{
+	lockdep_assert_held_write(&ldev->lock);
+	lo_dmb->registered = false;
+	dibs_lo_set_owner(ldev->dibs, lo_dmb->idx, NO_DIBS_CLIENT);
+	return dibs_lo_unlink_unused(ldev, lo_dmb);
 }
 
 static int dibs_lo_register_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb,
@@ -180,13 +195,18 @@ static int dibs_lo_register_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb,
 {
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
 	struct dibs_lo_dmb *lo_dmb;
+	bool unused;
 	int err;
 
-	if (!dmb->dmb_len)
-		return -EINVAL;
+	if (!dmb->dmb_len) {
+		err = -EINVAL;
+		goto err_count;
+	}
 	lo_dmb = kzalloc(sizeof(*lo_dmb), GFP_KERNEL);
-	if (!lo_dmb)
-		return -ENOMEM;
+	if (!lo_dmb) {
+		err = -ENOMEM;
+		goto err_count;
+	}
 	lo_dmb->len = dmb->dmb_len;
 	uuid_copy(&lo_dmb->rgid, &dmb->rgid);
 	lo_dmb->client_id = client->id;
@@ -203,32 +223,45 @@ static int dibs_lo_register_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb,
 	dmb->cpu_addr = lo_dmb->cpu_addr;
 	dmb->idx = lo_dmb->idx;
 	dmb->dma_addr = DMA_MAPPING_ERROR;
+	/* refused if the client is no longer bound: undo, then */
+	err = dibs_dmb_track_add(dibs, dmb, client);
+	if (err) {
+		write_lock_bh(&ldev->lock);
+		unused = dibs_lo_unregister_locked(ldev, lo_dmb);
+		write_unlock_bh(&ldev->lock);
+		if (unused)
+			dibs_lo_free_dmb(lo_dmb);
+		return err;
+	}
 	return 0;
 
 err_free_buf:
 	free_pages((unsigned long)lo_dmb->cpu_addr, get_order(lo_dmb->len));
 err_free_lo_dmb:
 	kfree(lo_dmb);
+err_count:
+	dibs_dmb_track_fail(dibs, client, err);
 	return err;
 }
 
 static int dibs_lo_unregister_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb)
 {
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
+	struct dibs_dmb gone = { .dmb_tok = dmb->dmb_tok };
 	struct dibs_lo_dmb *lo_dmb;
 	bool unused;
 
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	lo_dmb = dibs_lo_find_dmb(ldev, dmb->dmb_tok);
 	if (!lo_dmb || !lo_dmb->registered) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -EINVAL;
 	}
-	lo_dmb->registered = false;
-	dibs_lo_set_owner(dibs, lo_dmb->idx, NO_DIBS_CLIENT);
-	unused = dibs_lo_unlink_unused(ldev, lo_dmb);
-	spin_unlock_bh(&ldev->lock);
+	gone.idx = lo_dmb->idx;
+	unused = dibs_lo_unregister_locked(ldev, lo_dmb);
+	write_unlock_bh(&ldev->lock);
 
+	dibs_dmb_track_del(dibs, &gone);
 	if (unused)
 		dibs_lo_free_dmb(lo_dmb);
 	return 0;
@@ -241,27 +274,27 @@ static int dibs_lo_move_data(struct dibs_dev *dibs, u64 dmb_tok,
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
 	struct dibs_client *owner = NULL;
 	struct dibs_lo_dmb *lo_dmb;
+	u32 dmb_idx = U32_MAX;
 	unsigned long flags;
-	u32 dmb_idx;
 	u8 owner_id;
+	int err = 0;
 
-	spin_lock_bh(&ldev->lock);
+	read_lock_bh(&ldev->lock);
 	lo_dmb = dibs_lo_find_dmb(ldev, dmb_tok);
 	if (!lo_dmb || !lo_dmb->registered || offset > lo_dmb->len ||
-	    size > lo_dmb->len - offset) {
-		spin_unlock_bh(&ldev->lock);
-		return -EINVAL;
-	}
-	if (!uuid_equal(&lo_dmb->rgid, &dibs->gid)) {
-		spin_unlock_bh(&ldev->lock);
-		return -EACCES;
-	}
-	memcpy(lo_dmb->cpu_addr + offset, data, size);
-	dmb_idx = lo_dmb->idx;
-	spin_unlock_bh(&ldev->lock);
+	    size > lo_dmb->len - offset)
+		err = -EINVAL;
+	else if (!uuid_equal(&lo_dmb->rgid, &dibs->gid))
+		err = -EACCES;
+	if (lo_dmb)
+		dmb_idx = lo_dmb->idx;
+	if (!err)
+		memcpy(lo_dmb->cpu_addr + offset, data, size);
+	read_unlock_bh(&ldev->lock);
 
-	if (!sf)
-		return 0;
+	dibs_dmb_track_move(dibs, dmb_idx, dmb_tok, size, sf, err);
+	if (err || !sf)
+		return err;
 	spin_lock_irqsave(&dibs->lock, flags);
 	owner_id = dibs->dmb_clientid_arr ? dibs->dmb_clientid_arr[dmb_idx] :
 					    NO_DIBS_CLIENT;
@@ -313,19 +346,19 @@ static int dibs_lo_attach_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb)
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
 	struct dibs_lo_dmb *lo_dmb;
 
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	if (ldev->removing) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -ENODEV;
 	}
 	lo_dmb = dibs_lo_find_dmb(ldev, dmb->dmb_tok);
 	if (!lo_dmb || !lo_dmb->registered) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -EINVAL;
 	}
 	/* this device writes through the mapping: it must be the writer */
 	if (!uuid_equal(&lo_dmb->rgid, &dibs->gid)) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -EACCES;
 	}
 	lo_dmb->attach_count++;
@@ -333,7 +366,8 @@ static int dibs_lo_attach_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb)
 	dmb->dma_addr = DMA_MAPPING_ERROR;
 	dmb->dmb_len = lo_dmb->len;
 	dmb->idx = lo_dmb->idx;
-	spin_unlock_bh(&ldev->lock);
+	write_unlock_bh(&ldev->lock);
+	dibs_dmb_track_attach(dibs, dmb->idx, dmb->dmb_tok, true);
 	return 0;
 }
 
@@ -342,16 +376,20 @@ static int dibs_lo_detach_dmb(struct dibs_dev *dibs, u64 token)
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
 	struct dibs_lo_dmb *lo_dmb;
 	bool unused;
+	u32 idx;
 
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	lo_dmb = dibs_lo_find_dmb(ldev, token);
 	if (!lo_dmb || !lo_dmb->attach_count) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -EINVAL;
 	}
 	lo_dmb->attach_count--;
+	idx = lo_dmb->idx;
 	unused = dibs_lo_unlink_unused(ldev, lo_dmb);
-	spin_unlock_bh(&ldev->lock);
+	write_unlock_bh(&ldev->lock);
+
+	dibs_dmb_track_attach(dibs, idx, token, false);
 
 	if (unused)
 		dibs_lo_free_dmb(lo_dmb);
@@ -380,13 +418,13 @@ static void dibs_lo_free_leftover_dmbs(struct dibs_lo_dev *ldev)
 	HLIST_HEAD(leftovers);
 	int bkt;
 
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	hash_for_each_safe(ldev->dmbs_by_token, bkt, tmp, lo_dmb, token_node) {
 		hash_del(&lo_dmb->token_node);
 		hlist_add_head(&lo_dmb->token_node, &leftovers);
 	}
 	bitmap_zero(ldev->used_idx, DIBS_LO_MAX_DMBS);
-	spin_unlock_bh(&ldev->lock);
+	write_unlock_bh(&ldev->lock);
 
 	hlist_for_each_entry_safe(lo_dmb, tmp, &leftovers, token_node) {
 		if (lo_dmb->registered)
@@ -413,7 +451,7 @@ int dibs_lo_dev_create_locked(const char *name, const uuid_t *gid,
 	ldev = kzalloc(sizeof(*ldev), GFP_KERNEL);
 	if (!ldev)
 		return -ENOMEM;
-	spin_lock_init(&ldev->lock);
+	rwlock_init(&ldev->lock);
 	hash_init(ldev->dmbs_by_token);
 
 	dibs = dibs_dev_alloc();
@@ -456,16 +494,16 @@ int dibs_lo_dev_destroy_locked(struct dibs_dev *dibs, bool force,
 	 * under ldev->lock, which register_dmb() takes too: no DMB can be
 	 * registered between the check and the removal.
 	 */
-	spin_lock_bh(&ldev->lock);
+	write_lock_bh(&ldev->lock);
 	in_use = dibs_dev_dmbs_in_use(dibs);
 	if (dmbs_in_use)
 		*dmbs_in_use = in_use;
 	if (in_use && !force) {
-		spin_unlock_bh(&ldev->lock);
+		write_unlock_bh(&ldev->lock);
 		return -EBUSY;
 	}
 	ldev->removing = true;
-	spin_unlock_bh(&ldev->lock);
+	write_unlock_bh(&ldev->lock);
 
 	/* every client's del_dev() is meant to unregister its DMBs */
 	dibs_dev_del_locked(dibs);

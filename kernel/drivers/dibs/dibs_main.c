@@ -197,14 +197,17 @@ int dibs_client_unbind_locked(struct dibs_client *client,
 {
 	unsigned int held;
 
+	int err;
+
 	lockdep_assert_held(&dibs_devs_lock);
 	if (!dibs_track_bound(dibs, client->id))
 		return -ENOENT;
-	held = dibs_track_client_dmbs(dibs, client->id);
+	/* no DMB can be registered between counting and unbinding */
+	err = dibs_track_unbind(dibs, client->id, force, &held);
 	if (dmbs)
 		*dmbs = held;
-	if (held && !force)
-		return -EBUSY;
+	if (err)
+		return err;
 	dibs_client_del_dev(client, dibs);
 	/* left registered: the client may still unregister them itself */
 	if (held)
@@ -238,11 +241,6 @@ static const char *dibs_dev_type_name(const struct dibs_dev *dibs)
 {
 	return dibs_dev_type(dibs) == DIBS_DEV_TYPE_LOOPBACK ? "loopback" :
 							      "other";
-}
-
-const struct dibs_dev_ops *dibs_dev_drv_ops(const struct dibs_dev *dibs)
-{
-	return dibs->drv_ops ?: dibs->ops;
 }
 
 bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs)

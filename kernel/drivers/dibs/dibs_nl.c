@@ -749,7 +749,7 @@ out_unlock:
 /* DMBs */
 
 static int dibs_nl_dmb_fill(struct sk_buff *skb, struct dibs_dev *dibs,
-			    const struct dibs_dmb_rec *rec, bool token,
+			    const struct dibs_dmb_info *rec, bool token,
 			    u32 portid, u32 seq, int flags, u8 cmd)
 {
 	void *hdr;
@@ -774,7 +774,7 @@ static int dibs_nl_dmb_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 	if (rec->vlan_valid &&
 	    nla_put_u16(skb, DIBS_A_DMB_VLAN_ID, rec->vlan_id))
 		goto err_cancel_msg;
-	if (cmd == DIBS_CMD_DMB_GET && rec->attach_count &&
+	if (cmd == DIBS_CMD_DMB_GET && rec->attached &&
 	    nla_put_flag(skb, DIBS_A_DMB_ATTACHED))
 		goto err_cancel_msg;
 	if (cmd != DIBS_CMD_DMB_NEW_NTF &&
@@ -793,7 +793,7 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_rec *rec,
+void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_info *rec,
 			u8 cmd)
 {
 	struct sk_buff *msg;
@@ -861,7 +861,7 @@ static int dibs_nl_dmb_dump_start(struct netlink_callback *cb,
 int dibs_nl_dmb_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dibs_nl_dmb_dump_ctx *ctx = (void *)cb->ctx;
-	struct dibs_dmb_rec rec;
+	struct dibs_dmb_info rec;
 	struct dibs_dev *dibs;
 	int err = 0;
 

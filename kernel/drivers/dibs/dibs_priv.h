@@ -8,10 +8,10 @@
 
 #include <linux/device.h>
 #include <linux/dibs.h>
-#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
@@ -74,9 +74,8 @@ void dibs_client_stats_exit(void);
 
 /* Tracking of DMBs, VLANs and bindings (dibs_track.c) */
 
-/* what the dibs layer knows about a DMB registered through it */
-struct dibs_dmb_rec {
-	struct hlist_node token_node;
+/* what the dibs layer reports of a DMB: a snapshot of its record */
+struct dibs_dmb_info {
 	u64 token;
 	uuid_t rgid;
 	u32 idx;
@@ -85,8 +84,8 @@ struct dibs_dmb_rec {
 	u16 vlan_id;
 	u8 client_id;
 	char client_name[DIBS_CLIENT_NAME_MAX_LEN + 1];
-	/* attach_dmb() calls not yet balanced by detach_dmb() */
-	unsigned int attach_count;
+	/* written through attach_dmb() by someone right now */
+	bool attached;
 	u64 bytes;
 	u64 moves;
 	u64 signals;
@@ -104,16 +103,19 @@ struct dibs_vlan_ref {
 	u32 refs;
 };
 
-#define DIBS_TRACK_HASH_BITS	8
+struct dibs_dmb_rec;
 
 struct dibs_dev_track {
-	/* what dibs_dev::ops points to while the device is added */
-	struct dibs_dev_ops ops;
-	/* protects the fields up to vlan_lock; taken in any context */
+	/*
+	 * Protects the fields up to vlan_lock against each other; taken in
+	 * any context, never by the data path.
+	 */
 	spinlock_t lock;
-	DECLARE_HASHTABLE(dmbs_by_token, DIBS_TRACK_HASH_BITS);
-	/* the records by DMB index, max_dmbs entries */
-	struct dibs_dmb_rec **by_idx;
+	/*
+	 * The records by DMB index, max_dmbs entries.  The data path finds
+	 * a record under RCU, and records are freed after a grace period.
+	 */
+	struct dibs_dmb_rec __rcu **by_idx;
 	u32 max_dmbs;
 	/* DMBs held by each client */
 	unsigned int client_dmbs[MAX_DIBS_CLIENTS];
@@ -129,13 +131,20 @@ struct dibs_dev_track {
 /* in dibs_dev_alloc() and the device's release */
 int dibs_track_alloc(struct dibs_dev *dibs);
 void dibs_track_free(struct dibs_dev *dibs);
-/* points dibs->ops at the tracking copy; dibs_devs_lock held */
+/* starts tracking the DMBs of @dibs; dibs_devs_lock held */
 int dibs_track_dev_add(struct dibs_dev *dibs, u32 max_dmbs);
-/* forgets what the clients left and gives the driver its ops back */
+/* forgets the DMBs that the clients left behind */
 void dibs_track_dev_del(struct dibs_dev *dibs);
 
 bool dibs_track_bound(struct dibs_dev *dibs, u8 id);
 void dibs_track_set_bound(struct dibs_dev *dibs, u8 id, bool bound);
+/*
+ * Unbinds client @id from @dibs in one step with counting its DMBs there
+ * (in @dmbs), so that no DMB can be registered in between: -EBUSY, and
+ * still bound, if it holds DMBs and not @force.
+ */
+int dibs_track_unbind(struct dibs_dev *dibs, u8 id, bool force,
+		      unsigned int *dmbs);
 unsigned int dibs_track_client_dmbs(struct dibs_dev *dibs, u8 id);
 /* names the DMBs client @id still holds on @dibs */
 void dibs_track_warn_leftovers(struct dibs_dev *dibs, u8 id);
@@ -143,9 +152,9 @@ void dibs_track_warn_leftovers(struct dibs_dev *dibs, u8 id);
 void dibs_track_drop_client_vlans(struct dibs_dev *dibs, u8 id);
 /* a handle_event() delivery to client @id (NO_DIBS_CLIENT: none) */
 void dibs_track_count_event(struct dibs_dev *dibs, u8 id);
-/* copies the record with the lowest index >= @idx; false if none */
+/* a snapshot of the DMB with the lowest index >= @idx; false if none */
 bool dibs_track_dmb_next(struct dibs_dev *dibs, u32 idx,
-			 struct dibs_dmb_rec *copy);
+			 struct dibs_dmb_info *info);
 
 /* a distinct peer GID of a device and how many DMBs accept it */
 struct dibs_peer {
@@ -177,8 +186,6 @@ void dibs_dev_del_locked(struct dibs_dev *dibs);
 
 unsigned int dibs_dev_dmbs_in_use(struct dibs_dev *dibs);
 bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs);
-/* the driver's own ops, also while dibs->ops points to the tracking copy */
-const struct dibs_dev_ops *dibs_dev_drv_ops(const struct dibs_dev *dibs);
 const char *dibs_client_name(u8 id);
 /* registered client in slot @id, or NULL; dibs_devs_lock held */
 struct dibs_client *dibs_client_by_id(u8 id);
@@ -207,7 +214,7 @@ void dibs_nl_client_notify(struct dibs_client *client, u8 cmd);
 void dibs_nl_bind_notify(struct dibs_client *client, struct dibs_dev *dibs,
 			 u8 cmd);
 /* @cmd: DIBS_CMD_DMB_NEW_NTF or _DEL_NTF; any context */
-void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_rec *rec,
-			u8 cmd);
+void dibs_nl_dmb_notify(struct dibs_dev *dibs,
+			const struct dibs_dmb_info *info, u8 cmd);
 
 #endif /* _DIBS_PRIV_H */

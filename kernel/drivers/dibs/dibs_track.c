@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the dibs layer sees of its devices: clients call dibs->ops, which
- * points to a per-device copy whose operations record DMBs, moves and VLAN
- * references before or after calling the driver's own operation.  Also the
- * statistics of devices and clients.
+ * What the dibs layer sees of its devices.  dibs->ops stays the driver's
+ * own table, as upstream: drivers report the DMBs they register and the
+ * data they move (dibs_dmb_track_*() of include/linux/dibs.h), clients that
+ * write through an attached DMB report those writes, and clients take VLAN
+ * references through dibs_add_vlan_id().  Also the statistics of devices
+ * and clients.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
 #include <linux/dibs.h>
 #include <linux/err.h>
-#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/jump_label.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -230,16 +234,90 @@ void dibs_client_stats_exit(void)
 
 /* DMBs */
 
-static struct dibs_dmb_rec *dibs_track_find_dmb(struct dibs_dev_track *t,
-						u64 token)
+/*
+ * The data path's counters can be switched off at run time (module
+ * parameter move_stats), which bench/stats-overhead uses to measure what
+ * they cost.  With them off, moves, bytes, signals and move errors stop
+ * counting; DMBs are still tracked.
+ */
+static DEFINE_STATIC_KEY_TRUE(dibs_move_stats);
+
+static int dibs_move_stats_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(val, &on);
+	if (err)
+		return err;
+	if (on)
+		static_branch_enable(&dibs_move_stats);
+	else
+		static_branch_disable(&dibs_move_stats);
+	return 0;
+}
+
+static int dibs_move_stats_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n",
+			  static_key_enabled(&dibs_move_stats) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops dibs_move_stats_ops = {
+	.set = dibs_move_stats_set,
+	.get = dibs_move_stats_get,
+};
+module_param_cb(move_stats, &dibs_move_stats_ops, NULL, 0644);
+MODULE_PARM_DESC(move_stats,
+		 "Count moves, bytes and signals of the data path (default: Y)");
+
+struct dibs_dmb_rec {
+	struct rcu_head rcu;
+	u64 token;
+	uuid_t rgid;
+	u32 idx;
+	u32 len;
+	bool vlan_valid;
+	u16 vlan_id;
+	u8 client_id;
+	char client_name[DIBS_CLIENT_NAME_MAX_LEN + 1];
+	/* attach_dmb() calls not yet balanced by detach_dmb(); track->lock */
+	unsigned int attach_count;
+	/* written by the data path, without a lock */
+	atomic64_t bytes;
+	atomic64_t moves;
+	atomic64_t signals;
+};
+
+static void dibs_dmb_rec_info(const struct dibs_dmb_rec *rec,
+			      struct dibs_dmb_info *info)
+{
+	info->token = rec->token;
+	uuid_copy(&info->rgid, &rec->rgid);
+	info->idx = rec->idx;
+	info->len = rec->len;
+	info->vlan_valid = rec->vlan_valid;
+	info->vlan_id = rec->vlan_id;
+	info->client_id = rec->client_id;
+	strscpy(info->client_name, rec->client_name, sizeof(info->client_name));
+	info->attached = rec->attach_count;
+	info->bytes = atomic64_read(&rec->bytes);
+	info->moves = atomic64_read(&rec->moves);
+	info->signals = atomic64_read(&rec->signals);
+}
+
+/* the record of DMB @idx if its token is @token; t->lock held */
+static struct dibs_dmb_rec *dibs_track_rec_locked(struct dibs_dev_track *t,
+						  u32 idx, u64 token)
 {
 	struct dibs_dmb_rec *rec;
 
 	lockdep_assert_held(&t->lock);
-	hash_for_each_possible(t->dmbs_by_token, rec, token_node, token)
-		if (rec->token == token)
-			return rec;
-	return NULL;
+	if (!t->by_idx || idx >= t->max_dmbs)
+		return NULL;
+	rec = rcu_dereference_protected(t->by_idx[idx],
+					lockdep_is_held(&t->lock));
+	return rec && rec->token == token ? rec : NULL;
 }
 
 static void dibs_track_count_register(struct dibs_dev *dibs, u8 id, int err)
@@ -249,33 +327,36 @@ static void dibs_track_count_register(struct dibs_dev *dibs, u8 id, int err)
 		dibs_stats_count_register(dibs_client_stats(id), err);
 }
 
-static int dibs_track_register_dmb(struct dibs_dev *dibs,
-				   struct dibs_dmb *dmb,
-				   struct dibs_client *client)
+void dibs_dmb_track_fail(struct dibs_dev *dibs, struct dibs_client *client,
+			 int err)
+{
+	if (!dibs->track || !err)
+		return;
+	dibs_track_count_register(dibs, client ? client->id : NO_DIBS_CLIENT,
+				  err);
+}
+EXPORT_SYMBOL_GPL(dibs_dmb_track_fail);
+
+int dibs_dmb_track_add(struct dibs_dev *dibs, const struct dibs_dmb *dmb,
+		       struct dibs_client *client)
 {
 	struct dibs_dev_track *t = dibs->track;
+	u8 id = client ? client->id : NO_DIBS_CLIENT;
+	struct dibs_dmb_info info;
 	struct dibs_dmb_rec *rec;
 	unsigned long flags;
-	u8 id = client ? client->id : NO_DIBS_CLIENT;
-	int err;
+	int err = 0;
 
-	if (!dibs_track_bound(dibs, id)) {
-		dibs_track_count_register(dibs, id, -ENODEV);
-		return -ENODEV;
+	might_sleep();
+	if (!t || id >= MAX_DIBS_CLIENTS) {
+		err = -EINVAL;
+		goto out_count;
 	}
-	/* before the driver: nothing may fail once it registered the DMB */
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec) {
-		dibs_track_count_register(dibs, id, -ENOMEM);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out_count;
 	}
-	err = dibs->drv_ops->register_dmb(dibs, dmb, client);
-	dibs_track_count_register(dibs, id, err);
-	if (err) {
-		kfree(rec);
-		return err;
-	}
-
 	rec->token = dmb->dmb_tok;
 	uuid_copy(&rec->rgid, &dmb->rgid);
 	rec->idx = dmb->idx;
@@ -285,140 +366,142 @@ static int dibs_track_register_dmb(struct dibs_dev *dibs,
 	rec->client_id = id;
 	strscpy(rec->client_name, client->name ?: "", sizeof(rec->client_name));
 
+	/* checking the binding and inserting is one step: see unbind */
 	spin_lock_irqsave(&t->lock, flags);
-	hash_add(t->dmbs_by_token, &rec->token_node, rec->token);
-	if (rec->idx < t->max_dmbs)
-		t->by_idx[rec->idx] = rec;
-	t->client_dmbs[id]++;
+	if (!test_bit(id, &t->bound))
+		err = -ENODEV;
+	else if (!t->by_idx || rec->idx >= t->max_dmbs ||
+		 WARN_ON_ONCE(rcu_access_pointer(t->by_idx[rec->idx])))
+		err = -EINVAL;
+	if (!err) {
+		rcu_assign_pointer(t->by_idx[rec->idx], rec);
+		t->client_dmbs[id]++;
+		dibs_dmb_rec_info(rec, &info);
+	}
 	spin_unlock_irqrestore(&t->lock, flags);
-	dibs_nl_dmb_notify(dibs, rec, DIBS_CMD_DMB_NEW_NTF);
+	if (err) {
+		kfree(rec);
+		goto out_count;
+	}
+	dibs_track_count_register(dibs, id, 0);
+	dibs_nl_dmb_notify(dibs, &info, DIBS_CMD_DMB_NEW_NTF);
 	return 0;
+
+out_count:
+	dibs_track_count_register(dibs, id, err);
+	return err;
 }
+EXPORT_SYMBOL_GPL(dibs_dmb_track_add);
 
 /* takes @rec out of the tables of its device; t->lock held */
 static void dibs_track_unlink_dmb(struct dibs_dev_track *t,
 				  struct dibs_dmb_rec *rec)
 {
 	lockdep_assert_held(&t->lock);
-	hash_del(&rec->token_node);
-	if (rec->idx < t->max_dmbs && t->by_idx[rec->idx] == rec)
-		t->by_idx[rec->idx] = NULL;
+	RCU_INIT_POINTER(t->by_idx[rec->idx], NULL);
 	if (rec->client_id < MAX_DIBS_CLIENTS && t->client_dmbs[rec->client_id])
 		t->client_dmbs[rec->client_id]--;
 }
 
+/* counts, announces and frees an unlinked record */
 static void dibs_track_forget_dmb(struct dibs_dev *dibs,
 				  struct dibs_dmb_rec *rec, bool unregistered)
 {
+	struct dibs_dmb_info info;
+
+	dibs_dmb_rec_info(rec, &info);
 	dibs_stats_count_unregister(&dibs->track->stats, unregistered);
 	if (rec->client_id < MAX_DIBS_CLIENTS)
 		dibs_stats_count_unregister(dibs_client_stats(rec->client_id),
 					    unregistered);
-	dibs_nl_dmb_notify(dibs, rec, DIBS_CMD_DMB_DEL_NTF);
-	kfree(rec);
+	dibs_nl_dmb_notify(dibs, &info, DIBS_CMD_DMB_DEL_NTF);
+	/* the data path may still be counting into it */
+	kfree_rcu(rec, rcu);
 }
 
-static int dibs_track_unregister_dmb(struct dibs_dev *dibs,
-				     struct dibs_dmb *dmb)
+void dibs_dmb_track_del(struct dibs_dev *dibs, const struct dibs_dmb *dmb)
 {
 	struct dibs_dev_track *t = dibs->track;
 	struct dibs_dmb_rec *rec;
 	unsigned long flags;
-	int err;
 
-	err = dibs->drv_ops->unregister_dmb(dibs, dmb);
-	if (err)
-		return err;
+	if (!t)
+		return;
 	spin_lock_irqsave(&t->lock, flags);
-	rec = dibs_track_find_dmb(t, dmb->dmb_tok);
+	rec = dibs_track_rec_locked(t, dmb->idx, dmb->dmb_tok);
 	if (rec)
 		dibs_track_unlink_dmb(t, rec);
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (rec)
 		dibs_track_forget_dmb(dibs, rec, true);
-	return 0;
 }
+EXPORT_SYMBOL_GPL(dibs_dmb_track_del);
 
-static int dibs_track_move_data(struct dibs_dev *dibs, u64 dmb_tok,
-				unsigned int idx, bool sf,
-				unsigned int offset, void *data,
-				unsigned int size)
+void dibs_dmb_track_attach(struct dibs_dev *dibs, u32 idx, u64 token,
+			   bool attach)
+{
+	struct dibs_dev_track *t = dibs->track;
+	struct dibs_dmb_rec *rec;
+	unsigned long flags;
+
+	if (!t)
+		return;
+	spin_lock_irqsave(&t->lock, flags);
+	rec = dibs_track_rec_locked(t, idx, token);
+	if (rec && attach)
+		rec->attach_count++;
+	else if (rec && rec->attach_count)
+		rec->attach_count--;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+EXPORT_SYMBOL_GPL(dibs_dmb_track_attach);
+
+void dibs_dmb_track_move(struct dibs_dev *dibs, u32 idx, u64 token,
+			 unsigned int size, bool sf, int err)
 {
 	struct dibs_dev_track *t = dibs->track;
 	u8 owner = NO_DIBS_CLIENT;
 	struct dibs_dmb_rec *rec;
-	unsigned long flags;
-	int err;
+	struct dibs_dmb_rec __rcu **by_idx;
 
-	err = dibs->drv_ops->move_data(dibs, dmb_tok, idx, sf, offset, data,
-				       size);
+	if (!static_branch_likely(&dibs_move_stats) || !t)
+		return;
 	dibs_stats_count_move(&t->stats, err, size, sf);
 
-	/* a DMB of this very device: the loopback case */
-	spin_lock_irqsave(&t->lock, flags);
-	rec = dibs_track_find_dmb(t, dmb_tok);
-	if (rec) {
+	/* a DMB of this very device, as on the loopback */
+	rcu_read_lock();
+	by_idx = READ_ONCE(t->by_idx);
+	rec = by_idx && idx < READ_ONCE(t->max_dmbs) ?
+	      rcu_dereference(by_idx[idx]) : NULL;
+	if (rec && rec->token == token) {
 		owner = rec->client_id;
 		if (!err) {
-			rec->moves++;
-			rec->bytes += size;
+			atomic64_inc(&rec->moves);
+			atomic64_add(size, &rec->bytes);
 			if (sf)
-				rec->signals++;
+				atomic64_inc(&rec->signals);
 		}
 	}
-	spin_unlock_irqrestore(&t->lock, flags);
+	rcu_read_unlock();
 	if (owner < MAX_DIBS_CLIENTS)
 		dibs_stats_count_move(dibs_client_stats(owner), err, size, sf);
-	return err;
 }
-
-static int dibs_track_attach_dmb(struct dibs_dev *dibs, struct dibs_dmb *dmb)
-{
-	struct dibs_dev_track *t = dibs->track;
-	struct dibs_dmb_rec *rec;
-	unsigned long flags;
-	int err;
-
-	err = dibs->drv_ops->attach_dmb(dibs, dmb);
-	if (err)
-		return err;
-	spin_lock_irqsave(&t->lock, flags);
-	rec = dibs_track_find_dmb(t, dmb->dmb_tok);
-	if (rec)
-		rec->attach_count++;
-	spin_unlock_irqrestore(&t->lock, flags);
-	return 0;
-}
-
-static int dibs_track_detach_dmb(struct dibs_dev *dibs, u64 token)
-{
-	struct dibs_dev_track *t = dibs->track;
-	struct dibs_dmb_rec *rec;
-	unsigned long flags;
-	int err;
-
-	err = dibs->drv_ops->detach_dmb(dibs, token);
-	if (err)
-		return err;
-	spin_lock_irqsave(&t->lock, flags);
-	rec = dibs_track_find_dmb(t, token);
-	if (rec && rec->attach_count)
-		rec->attach_count--;
-	spin_unlock_irqrestore(&t->lock, flags);
-	return 0;
-}
+EXPORT_SYMBOL_GPL(dibs_dmb_track_move);
 
 bool dibs_track_dmb_next(struct dibs_dev *dibs, u32 idx,
-			 struct dibs_dmb_rec *copy)
+			 struct dibs_dmb_info *info)
 {
 	struct dibs_dev_track *t = dibs->track;
+	struct dibs_dmb_rec *rec;
 	unsigned long flags;
 	bool found = false;
 
 	spin_lock_irqsave(&t->lock, flags);
-	for (; idx < t->max_dmbs; idx++) {
-		if (t->by_idx[idx]) {
-			*copy = *t->by_idx[idx];
+	for (; t->by_idx && idx < t->max_dmbs; idx++) {
+		rec = rcu_dereference_protected(t->by_idx[idx],
+						lockdep_is_held(&t->lock));
+		if (rec) {
+			dibs_dmb_rec_info(rec, info);
 			found = true;
 			break;
 		}
@@ -446,9 +529,13 @@ int dibs_track_peers(struct dibs_dev *dibs, struct dibs_peer **peers)
 	if (!arr)
 		return -ENOMEM;
 	spin_lock_irqsave(&t->lock, flags);
-	for (idx = 0; idx < t->max_dmbs; idx++) {
-		if (t->by_idx[idx]) {
-			uuid_copy(&arr[n].gid, &t->by_idx[idx]->rgid);
+	for (idx = 0; t->by_idx && idx < t->max_dmbs; idx++) {
+		struct dibs_dmb_rec *rec;
+
+		rec = rcu_dereference_protected(t->by_idx[idx],
+						lockdep_is_held(&t->lock));
+		if (rec) {
+			uuid_copy(&arr[n].gid, &rec->rgid);
 			arr[n++].dmbs = 1;
 		}
 	}
@@ -502,8 +589,8 @@ static int dibs_vlan_get(struct dibs_dev *dibs, u8 client_id, u64 vlan_id)
 			goto out_unlock;
 		}
 	}
-	if (!total && dibs->drv_ops->add_vlan_id) {
-		err = dibs->drv_ops->add_vlan_id(dibs, vlan_id);
+	if (!total && dibs->ops->add_vlan_id) {
+		err = dibs->ops->add_vlan_id(dibs, vlan_id);
 		if (err) {
 			kfree(new);
 			goto out_unlock;
@@ -544,8 +631,8 @@ static int dibs_vlan_drop(struct dibs_dev *dibs, struct dibs_vlan_ref *ref)
 	lockdep_assert_held(&t->vlan_lock);
 	list_del(&ref->list);
 	kfree(ref);
-	if (last && dibs->drv_ops->del_vlan_id)
-		return dibs->drv_ops->del_vlan_id(dibs, vid);
+	if (last && dibs->ops->del_vlan_id)
+		return dibs->ops->del_vlan_id(dibs, vid);
 	return 0;
 }
 
@@ -589,19 +676,10 @@ void dibs_track_drop_client_vlans(struct dibs_dev *dibs, u8 id)
 	mutex_unlock(&t->vlan_lock);
 }
 
-static int dibs_track_add_vlan_id(struct dibs_dev *dibs, u64 vlan_id)
-{
-	return dibs_vlan_get(dibs, DIBS_VLAN_ANON, vlan_id);
-}
-
-static int dibs_track_del_vlan_id(struct dibs_dev *dibs, u64 vlan_id)
-{
-	return dibs_vlan_put(dibs, DIBS_VLAN_ANON, vlan_id);
-}
-
+/* tracked from dibs_dev_add() until dibs_dev_del() */
 static bool dibs_track_added(struct dibs_dev *dibs)
 {
-	return dibs->track && dibs->drv_ops && dibs->ops == &dibs->track->ops;
+	return dibs->track && dibs->track->by_idx;
 }
 
 int dibs_add_vlan_id(struct dibs_dev *dibs, struct dibs_client *client,
@@ -655,6 +733,26 @@ void dibs_track_set_bound(struct dibs_dev *dibs, u8 id, bool bound)
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 
+int dibs_track_unbind(struct dibs_dev *dibs, u8 id, bool force,
+		      unsigned int *dmbs)
+{
+	struct dibs_dev_track *t = dibs->track;
+	unsigned long flags;
+	unsigned int held;
+	int err = 0;
+
+	spin_lock_irqsave(&t->lock, flags);
+	held = t->client_dmbs[id];
+	if (held && !force)
+		err = -EBUSY;
+	else
+		__clear_bit(id, &t->bound);
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (dmbs)
+		*dmbs = held;
+	return err;
+}
+
 unsigned int dibs_track_client_dmbs(struct dibs_dev *dibs, u8 id)
 {
 	struct dibs_dev_track *t = dibs->track;
@@ -671,7 +769,7 @@ unsigned int dibs_track_client_dmbs(struct dibs_dev *dibs, u8 id)
 
 void dibs_track_warn_leftovers(struct dibs_dev *dibs, u8 id)
 {
-	struct dibs_dmb_rec rec;
+	struct dibs_dmb_info rec;
 	u32 idx = 0;
 
 	while (dibs_track_dmb_next(dibs, idx, &rec)) {
@@ -706,7 +804,6 @@ int dibs_track_alloc(struct dibs_dev *dibs)
 		return err;
 	}
 	spin_lock_init(&t->lock);
-	hash_init(t->dmbs_by_token);
 	mutex_init(&t->vlan_lock);
 	INIT_LIST_HEAD(&t->vlans);
 	dibs->track = t;
@@ -729,8 +826,7 @@ void dibs_track_free(struct dibs_dev *dibs)
 int dibs_track_dev_add(struct dibs_dev *dibs, u32 max_dmbs)
 {
 	struct dibs_dev_track *t = dibs->track;
-	const struct dibs_dev_ops *drv = dibs->ops;
-	struct dibs_dmb_rec **by_idx;
+	struct dibs_dmb_rec __rcu **by_idx;
 	unsigned long flags;
 
 	lockdep_assert_held(&dibs_devs_lock);
@@ -740,26 +836,13 @@ int dibs_track_dev_add(struct dibs_dev *dibs, u32 max_dmbs)
 	if (!by_idx)
 		return -ENOMEM;
 	spin_lock_irqsave(&t->lock, flags);
+	/* a device deleted before keeps its table: nothing reads it now */
 	kvfree(t->by_idx);
 	t->by_idx = by_idx;
 	t->max_dmbs = max_dmbs;
 	memset(t->client_dmbs, 0, sizeof(t->client_dmbs));
 	t->bound = 0;
 	spin_unlock_irqrestore(&t->lock, flags);
-
-	t->ops = *drv;
-	t->ops.register_dmb = dibs_track_register_dmb;
-	t->ops.unregister_dmb = dibs_track_unregister_dmb;
-	t->ops.move_data = dibs_track_move_data;
-	/* the dibs layer counts VLAN references whether or not the driver can */
-	t->ops.add_vlan_id = dibs_track_add_vlan_id;
-	t->ops.del_vlan_id = dibs_track_del_vlan_id;
-	if (drv->attach_dmb)
-		t->ops.attach_dmb = dibs_track_attach_dmb;
-	if (drv->detach_dmb)
-		t->ops.detach_dmb = dibs_track_detach_dmb;
-	dibs->drv_ops = drv;
-	dibs->ops = &t->ops;
 	return 0;
 }
 
@@ -768,24 +851,22 @@ void dibs_track_dev_del(struct dibs_dev *dibs)
 	struct dibs_dev_track *t = dibs->track;
 	struct dibs_vlan_ref *ref, *vtmp;
 	struct dibs_dmb_rec *rec;
-	struct hlist_node *tmp;
-	HLIST_HEAD(leftovers);
 	unsigned long flags;
-	int bkt;
+	u32 idx;
 
 	lockdep_assert_held(&dibs_devs_lock);
-	if (!t || !dibs->drv_ops)
+	if (!dibs_track_added(dibs))
 		return;
 	/* DMBs the clients left behind go with the device */
-	spin_lock_irqsave(&t->lock, flags);
-	hash_for_each_safe(t->dmbs_by_token, bkt, tmp, rec, token_node) {
-		dibs_track_unlink_dmb(t, rec);
-		hlist_add_head(&rec->token_node, &leftovers);
-	}
-	spin_unlock_irqrestore(&t->lock, flags);
-	hlist_for_each_entry_safe(rec, tmp, &leftovers, token_node) {
-		hlist_del(&rec->token_node);
-		dibs_track_forget_dmb(dibs, rec, false);
+	for (idx = 0; idx < t->max_dmbs; idx++) {
+		spin_lock_irqsave(&t->lock, flags);
+		rec = rcu_dereference_protected(t->by_idx[idx],
+						lockdep_is_held(&t->lock));
+		if (rec)
+			dibs_track_unlink_dmb(t, rec);
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (rec)
+			dibs_track_forget_dmb(dibs, rec, false);
 	}
 	mutex_lock(&t->vlan_lock);
 	list_for_each_entry_safe(ref, vtmp, &t->vlans, list) {
@@ -793,5 +874,4 @@ void dibs_track_dev_del(struct dibs_dev *dibs)
 		kfree(ref);
 	}
 	mutex_unlock(&t->vlan_lock);
-	dibs->ops = dibs->drv_ops;
 }

@@ -872,6 +872,10 @@ static int dibs_user_move_direct(struct dibs_dev *dibs,
 	else if (copy_from_user(dmb.cpu_addr + arg->offset,
 				u64_to_user_ptr(arg->buf), arg->len))
 		err = -EFAULT;
+	/* the driver sees no move here: count it as one, signal apart */
+	if (arg->len || err)
+		dibs_dmb_track_move(dibs, dmb.idx, arg->token, arg->len, false,
+				    err);
 	dibs->ops->detach_dmb(dibs, arg->token);
 	return err;
 }

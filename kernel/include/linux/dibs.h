@@ -222,11 +222,6 @@ struct dibs_dev {
 
 	/* device index, unique while the dibs module stays loaded */
 	u32 index;
-	/*
-	 * The driver's own ops while the device is added: ops then points
-	 * to the dibs layer's copy, which sees DMBs, moves and VLANs.
-	 */
-	const struct dibs_dev_ops *drv_ops;
 	/* state of the dibs layer, private to it */
 	struct dibs_dev_track *track;
 };
@@ -270,6 +265,91 @@ int dibs_dev_add(struct dibs_dev *dibs);
  * still holds its reference from dibs_dev_alloc().
  */
 void dibs_dev_del(struct dibs_dev *dibs);
+
+/* Additions of this out-of-tree dibs for drivers: reporting to the layer */
+
+/*
+ * dibs->ops stays the driver's own table.  A driver that wants its DMBs in
+ * "dibsctl dmb show" and its traffic in the statistics reports them with
+ * the calls below; a driver that does not still works, unseen.
+ */
+
+/**
+ * dibs_dmb_track_add() - report a DMB that the driver registered
+ * @dibs: the device, added with dibs_dev_add()
+ * @dmb: the DMB as register_dmb() filled it in (idx, dmb_tok, dmb_len,
+ *	rgid and VLAN)
+ * @client: the client that registered it
+ *
+ * Call it from register_dmb() once the DMB has its index and token, and
+ * fail the registration (undoing it) if this fails.  Whether @client is
+ * bound to @dibs is checked in one step with recording the DMB, so a DMB
+ * never belongs to an unbound client.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -ENODEV if @client is not bound to @dibs; -EINVAL for an
+ * index at or above max_dmbs() or already recorded; -ENOMEM.
+ */
+int dibs_dmb_track_add(struct dibs_dev *dibs, const struct dibs_dmb *dmb,
+		       struct dibs_client *client);
+
+/**
+ * dibs_dmb_track_fail() - report a registration that the driver refused
+ * @dibs: the device
+ * @client: the client that asked
+ * @err: the error register_dmb() returns; 0 reports nothing
+ *
+ * Counts the failure in the device's and the client's statistics, by its
+ * kind: -ENOSPC, -ENOMEM or other.
+ *
+ * Context: any.
+ */
+void dibs_dmb_track_fail(struct dibs_dev *dibs, struct dibs_client *client,
+			 int err);
+
+/**
+ * dibs_dmb_track_del() - report that a DMB was unregistered
+ * @dibs: the device
+ * @dmb: the DMB, with the idx and dmb_tok it was registered with
+ *
+ * Call it from unregister_dmb().  A DMB that was not reported, or was
+ * dropped with its device already, is ignored.
+ *
+ * Context: any; the netlink notification is allocated with GFP_ATOMIC.
+ */
+void dibs_dmb_track_del(struct dibs_dev *dibs, const struct dibs_dmb *dmb);
+
+/**
+ * dibs_dmb_track_attach() - report an attach_dmb() or detach_dmb()
+ * @dibs: the device that owns the DMB
+ * @idx: the DMB's index
+ * @token: the DMB's token
+ * @attach: true for attach_dmb(), false for detach_dmb()
+ *
+ * Context: any.
+ */
+void dibs_dmb_track_attach(struct dibs_dev *dibs, u32 idx, u64 token,
+			   bool attach);
+
+/**
+ * dibs_dmb_track_move() - count a move into a DMB
+ * @dibs: the device that moved the data
+ * @idx: the index of the target DMB
+ * @token: the token of the target DMB
+ * @size: bytes moved
+ * @sf: whether the move signalled the DMB's owner
+ * @err: 0, or the error of the failed move (counted as a move error)
+ *
+ * Drivers call it from move_data(); clients that write into a DMB through
+ * attach_dmb() call it for each write.  The move counts for @dibs, and,
+ * when the target DMB is one of @dibs' own (as on a loopback device), for
+ * that DMB and its owner.  No lock is taken: the counters are per CPU or
+ * atomic.
+ *
+ * Context: any, including hard interrupts.
+ */
+void dibs_dmb_track_move(struct dibs_dev *dibs, u32 idx, u64 token,
+			 unsigned int size, bool sf, int err);
 
 /* Additions of this out-of-tree dibs for clients */
 
