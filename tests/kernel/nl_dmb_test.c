@@ -509,76 +509,74 @@ TEST_F(dmbs, vlan_refs)
 {
 	const struct dibs_rec *tc = &self->tc;
 	uint32_t a = self->a_index, b = self->b_index;
+	char status[16384];
 
 	check_vlans(_metadata, &self->g, NULL, NULL, 0, "at the start");
+
+	/*
+	 * A client written for upstream sees the driver's own ops: a
+	 * loopback has no VLAN operations, and probing them finds NULL.
+	 */
+	dibs_tc_status(status, sizeof(status));
+	EXPECT_NE(NULL, strstr(status, "ops " DEV_A " move_data dibs_lo_move_data [dibs] add_vlan_id - del_vlan_id -"))
+		TH_LOG("dibs->ops of " DEV_A " must be the loopback's own, without VLAN ops; test client status:\n%s",
+		       status);
+	EXPECT_EQ(-EOPNOTSUPP, dibs_tc_ctl("vlan-add-op %s 10", DEV_A))
+		TH_LOG("dibs->ops->add_vlan_id of a loopback must be NULL, as upstream");
 
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 10", DEV_A));
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 10", DEV_A));
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 20", DEV_A));
-	ASSERT_EQ(0, dibs_tc_ctl("vlan-add-op %s 10", DEV_A));
-	ASSERT_EQ(0, dibs_tc_ctl("vlan-add-op %s 5", DEV_B));
-	ASSERT_EQ(0, dibs_tc_ctl("vlan-add-op %s 5", DEV_B));
+	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 5", DEV_B));
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-add %s 4095", DEV_B));
 	{
 		const struct vlan_row all[] = {
-			{ a, 10, NULL, 1 }, { a, 10, tc, 2 }, { a, 20, tc, 1 },
-			{ b, 5, NULL, 2 }, { b, 4095, tc, 1 },
+			{ a, 10, tc, 2 }, { a, 20, tc, 1 },
+			{ b, 5, tc, 1 }, { b, 4095, tc, 1 },
 		};
-		check_vlans(_metadata, &self->g, NULL, all, 5, "after the adds");
-		check_vlans(_metadata, &self->g, DEV_A, all, 3, "of " DEV_A);
-		check_vlans(_metadata, &self->g, DEV_B, all + 3, 2, "of " DEV_B);
+		check_vlans(_metadata, &self->g, NULL, all, 4, "after the adds");
+		check_vlans(_metadata, &self->g, DEV_A, all, 2, "of " DEV_A);
+		check_vlans(_metadata, &self->g, DEV_B, all + 2, 2, "of " DEV_B);
 		check_vlans(_metadata, &self->g, "lo", NULL, 0, "of lo");
 	}
 
 	/* out of range: refused, nothing recorded */
 	EXPECT_EQ(-EINVAL, dibs_tc_ctl("vlan-add %s 4096", DEV_A));
-	EXPECT_EQ(-EINVAL, dibs_tc_ctl("vlan-add-op %s 4096", DEV_A));
 	EXPECT_EQ(-EINVAL, dibs_tc_ctl("vlan-add %s 65536", DEV_A));
 
 	/* dels: one reference each, ENOENT once none is left */
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-del %s 10", DEV_A));
 	{
 		const struct vlan_row rows[] = {
-			{ a, 10, NULL, 1 }, { a, 10, tc, 1 }, { a, 20, tc, 1 },
+			{ a, 10, tc, 1 }, { a, 20, tc, 1 },
 		};
-		check_vlans(_metadata, &self->g, DEV_A, rows, 3, "after one del");
+		check_vlans(_metadata, &self->g, DEV_A, rows, 2, "after one del");
 	}
 	ASSERT_EQ(0, dibs_tc_ctl("vlan-del %s 10", DEV_A));
 	EXPECT_EQ(-ENOENT, dibs_tc_ctl("vlan-del %s 10", DEV_A))
 		TH_LOG("a del without a client reference must fail with ENOENT");
-	ASSERT_EQ(0, dibs_tc_ctl("vlan-del-op %s 10", DEV_A));
-	EXPECT_EQ(-ENOENT, dibs_tc_ctl("vlan-del-op %s 10", DEV_A))
-		TH_LOG("an anonymous del without a reference must fail with ENOENT");
-	EXPECT_EQ(-ENOENT, dibs_tc_ctl("vlan-del %s 5", DEV_B))
-		TH_LOG("the client has no reference on VLAN 5, only the op path");
 	EXPECT_EQ(-ENOENT, dibs_tc_ctl("vlan-del %s 30", DEV_A));
 	{
 		const struct vlan_row rows[] = {
-			{ a, 20, tc, 1 }, { b, 5, NULL, 2 }, { b, 4095, tc, 1 },
+			{ a, 20, tc, 1 }, { b, 5, tc, 1 }, { b, 4095, tc, 1 },
 		};
 		check_vlans(_metadata, &self->g, NULL, rows, 3, "after the dels");
 	}
 
-	/* unbinding the client from B drops its reference there only */
+	/* unbinding the client from B drops its references there only */
 	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND, 0,
 			       DIBS_PUT_STR(DIBS_A_CLIENT_NAME, DIBS_TC_NAME),
 			       DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, DEV_B)), &self->r);
 	dibs_reply_free(&self->r);
 	{
-		const struct vlan_row rows[] = {
-			{ a, 20, tc, 1 }, { b, 5, NULL, 2 },
-		};
-		check_vlans(_metadata, &self->g, NULL, rows, 2, "after the unbind from " DEV_B);
+		const struct vlan_row rows[] = { { a, 20, tc, 1 } };
+
+		check_vlans(_metadata, &self->g, NULL, rows, 1, "after the unbind from " DEV_B);
 	}
 
 	/* unregistering the client drops the rest of its references */
 	ASSERT_EQ(0, dibs_module_unload(DIBS_TC_NAME));
-	{
-		const struct vlan_row rows[] = { { b, 5, NULL, 2 } };
-
-		check_vlans(_metadata, &self->g, NULL, rows, 1,
-			    "after the client unregistered");
-	}
+	check_vlans(_metadata, &self->g, NULL, NULL, 0, "after the client unregistered");
 }
 
 /* As for dmb-get: a dumpit's error carries no offset on 6.1. */

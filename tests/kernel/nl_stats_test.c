@@ -18,8 +18,9 @@
  * checks, so it is tried, and counted as nomem if the kernel gets there.
  *
  * On a loopback device /dev/dibs moves data by storing into the attached
- * DMB, not through move_data(): only its signalling moves (a move_data()
- * of 0 bytes) count as moves.
+ * DMB, not through move_data(): dibs_user reports each such write as a
+ * move of its bytes, and a signal as the loopback's move_data() of 0
+ * bytes, so every byte counts, on the device, the owner and the DMB.
  */
 #include <errno.h>
 #include <string.h>
@@ -186,8 +187,9 @@ static void run_script(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, dibs_tc_ctl("move %s %u 1000 2000 signal", DEV_S, idx));
 	EXPECT_NE(0, dibs_tc_ctl("move %s %u 65000 1000", DEV_S, idx))
 		TH_LOG("a move beyond the DMB's end succeeded");
-	/* /dev/dibs: two signalling moves into u1 (0 bytes each through
-	 * move_data()), a plain one into u2 (no move_data() at all)
+	/* /dev/dibs: two signalling moves of 512 bytes into u1 (a write
+	 * and a signalling move_data() of 0 bytes each), a plain one of 512
+	 * bytes into u2 (a write only)
 	 */
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, dibs_user_move(self->fd, *u1, 0, 512, i));
@@ -209,9 +211,10 @@ static void check_after_script(struct __test_metadata *_metadata,
 	EXPECT_ATTR_S(&rec, DIBS_A_STATS_DEV_NAME, DEV_S);
 	EXPECT_NO_ATTR(&rec, DIBS_A_STATS_CLIENT_ID);
 	/* in use 3, max 5, 6 regs, 3 unregs, 0 nospc, 0 nomem, 1 other,
-	 * moves 3 + 2, bytes 3000, 1 error, signals 1 + 2, events 2
+	 * moves 3 + 2 * 2 + 1, bytes 3000 + 3 * 512, 1 error,
+	 * signals 1 + 2, events 2
 	 */
-	want(&c, 3, 5, 6, 3, 0, 0, 1, 5, 3000, 1, 3, 2);
+	want(&c, 3, 5, 6, 3, 0, 0, 1, 8, 4536, 1, 3, 2);
 	check_counters(_metadata, &rec, &c, "device " DEV_S);
 
 	ASSERT_EQ(0, dibs_stats_get_client(&self->g, DIBS_TC_NAME, &rec));
@@ -222,7 +225,7 @@ static void check_after_script(struct __test_metadata *_metadata,
 	check_counters(_metadata, &rec, &c, "client " DIBS_TC_NAME);
 
 	ASSERT_EQ(0, dibs_stats_get_client(&self->g, DIBS_USER_CLIENT_NAME, &rec));
-	want(&c, 2, 2, 2, 0, 0, 0, 0, 2, 0, 0, 2, 1);
+	want(&c, 2, 2, 2, 0, 0, 0, 0, 5, 1536, 0, 2, 1);
 	check_counters(_metadata, &rec, &c, "client " DIBS_USER_CLIENT_NAME);
 
 	/* per DMB */
@@ -236,13 +239,13 @@ static void check_after_script(struct __test_metadata *_metadata,
 	EXPECT_ATTR_U(d, DIBS_A_DMB_SIGNALS, 1);
 	d = find_token(&self->r, u1);
 	ASSERT_NE(NULL, d);
-	EXPECT_ATTR_U(d, DIBS_A_DMB_BYTES, 0);
-	EXPECT_ATTR_U(d, DIBS_A_DMB_MOVES, 2);
+	EXPECT_ATTR_U(d, DIBS_A_DMB_BYTES, 1024);
+	EXPECT_ATTR_U(d, DIBS_A_DMB_MOVES, 4);
 	EXPECT_ATTR_U(d, DIBS_A_DMB_SIGNALS, 2);
 	d = find_token(&self->r, u2);
 	ASSERT_NE(NULL, d);
-	EXPECT_ATTR_U(d, DIBS_A_DMB_BYTES, 0);
-	EXPECT_ATTR_U(d, DIBS_A_DMB_MOVES, 0);
+	EXPECT_ATTR_U(d, DIBS_A_DMB_BYTES, 512);
+	EXPECT_ATTR_U(d, DIBS_A_DMB_MOVES, 1);
 	EXPECT_ATTR_U(d, DIBS_A_DMB_SIGNALS, 0);
 	dibs_reply_free(&self->r);
 }
@@ -301,7 +304,7 @@ TEST_F(stats, reset_one_device_then_all)
 	want(&c, 1, 3, 4, 3, 0, 0, 1, 3, 3000, 1, 1, 1);
 	check_counters(_metadata, &rec, &c, DIBS_TC_NAME " after a device reset");
 	ASSERT_EQ(0, dibs_stats_get_client(&self->g, DIBS_USER_CLIENT_NAME, &rec));
-	want(&c, 2, 2, 2, 0, 0, 0, 0, 2, 0, 0, 2, 1);
+	want(&c, 2, 2, 2, 0, 0, 0, 0, 5, 1536, 0, 2, 1);
 	check_counters(_metadata, &rec, &c, "dibs_user after a device reset");
 
 	/* counting goes on from zero */

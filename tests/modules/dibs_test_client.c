@@ -15,6 +15,19 @@
  *             vlan-add-op DEV VID      dibs->ops->add_vlan_id(), which
  *                                      names no client
  *             vlan-del-op DEV VID      dibs->ops->del_vlan_id()
+ *             race DEV COUNT           register and unregister one DMB
+ *                                      COUNT times on DEV without the
+ *                                      client's lock, while the test
+ *                                      binds and unbinds the client: a
+ *                                      registration that succeeds for an
+ *                                      del_dev() while the DMB is held
+ *                                      is "late"
+ *             bench DEV CPUS COUNT LEN on each of the first CPUS online
+ *                                      CPUs a thread does COUNT
+ *                                      move_data() of LEN bytes into a
+ *                                      DMB of its own (the client must
+ *                                      hold CPUS DMBs on DEV); the wall
+ *                                      time goes to status
  *             move DEV IDX OFFSET LEN [signal]
  *                                      move_data() of LEN bytes (0x00,
  *                                      0x01, ... 0xff, 0x00, ...) at
@@ -29,13 +42,24 @@
  *             dmb NAME idx N len N
  *           then, once a move command ran, the result of the last one:
  *             move NAME idx N offset N len N signal 0|1 result -ERRNO|0
+ *           then the result of the last race and bench commands:
+ *             race NAME tries N ok N enodev N other N late N
+ *             bench NAME cpus N count N len N ns N errors N
+ *           then, per bound device, what its dibs->ops point to, as a
+ *           client written for upstream sees them ("-" for NULL):
+ *             ops NAME move_data SYMBOL add_vlan_id SYMBOL|- del_vlan_id SYMBOL|-
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dibs.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -72,6 +96,8 @@ struct dtc_dev {
 	u32 index;
 	unsigned int add_dev_calls;
 	unsigned int del_dev_calls;
+	/* del_dev() calls, read without dtc_lock by the race command */
+	atomic_t del_dev_gen;
 	/* handler calls, in interrupt context */
 	atomic_t handle_irq_calls;
 	atomic_t handle_event_calls;
@@ -92,10 +118,28 @@ struct dtc_move {
 
 /* protects dtc_devs and everything in it */
 static DEFINE_MUTEX(dtc_lock);
+/* held by add_dev(), del_dev() and each registration of dtc_race() */
+static DEFINE_MUTEX(dtc_race_lock);
 static LIST_HEAD(dtc_devs);
 static struct dentry *dtc_debugfs;
 static struct dibs_client dtc_client;
 static struct dtc_move dtc_last_move;
+
+struct dtc_race {
+	bool done;
+	char name[32];
+	unsigned int tries, ok, enodev, other, late;
+};
+
+struct dtc_bench {
+	bool done;
+	char name[32];
+	unsigned int cpus, count, len, errors;
+	u64 ns;
+};
+
+static struct dtc_race dtc_last_race;
+static struct dtc_bench dtc_last_bench;
 
 static struct dtc_dev *dtc_find_dibs(struct dibs_dev *dibs)
 {
@@ -149,12 +193,14 @@ static void dtc_add_dev(struct dibs_dev *dibs)
 {
 	struct dtc_dev *tdev;
 
+	mutex_lock(&dtc_race_lock);
 	mutex_lock(&dtc_lock);
 	tdev = dtc_find_dibs(dibs);
 	if (!tdev) {
 		tdev = kzalloc(sizeof(*tdev), GFP_KERNEL);
 		if (!tdev) {
 			mutex_unlock(&dtc_lock);
+			mutex_unlock(&dtc_race_lock);
 			return;
 		}
 		INIT_LIST_HEAD(&tdev->dmbs);
@@ -163,16 +209,18 @@ static void dtc_add_dev(struct dibs_dev *dibs)
 		tdev->dibs = dibs;
 		list_add_tail(&tdev->list, &dtc_devs);
 	}
-	tdev->bound = true;
+	WRITE_ONCE(tdev->bound, true);
 	tdev->add_dev_calls++;
 	dibs_set_priv(dibs, &dtc_client, tdev);
 	mutex_unlock(&dtc_lock);
+	mutex_unlock(&dtc_race_lock);
 }
 
 static void dtc_del_dev(struct dibs_dev *dibs)
 {
 	struct dtc_dev *tdev;
 
+	mutex_lock(&dtc_race_lock);
 	mutex_lock(&dtc_lock);
 	tdev = dtc_find_dibs(dibs);
 	if (tdev) {
@@ -181,9 +229,11 @@ static void dtc_del_dev(struct dibs_dev *dibs)
 		else
 			dtc_forget_all(tdev);
 		tdev->del_dev_calls++;
-		tdev->bound = false;
+		atomic_inc(&tdev->del_dev_gen);
+		WRITE_ONCE(tdev->bound, false);
 	}
 	mutex_unlock(&dtc_lock);
+	mutex_unlock(&dtc_race_lock);
 }
 
 static void dtc_handle_irq(struct dibs_dev *dibs, unsigned int idx,
@@ -349,6 +399,186 @@ out_unlock:
 	return err;
 }
 
+/*
+ * Registers and unregisters one DMB @count times without dtc_lock, which
+ * del_dev() takes, so that binding and unbinding can run in between.  Each
+ * registration runs under dtc_race_lock, which add_dev() and del_dev()
+ * take too: a del_dev() of an unbind that got past the layer's check for
+ * DMBs while the registration ran waits for it, and then comes while the
+ * DMB is held, where the race looks for it.
+ */
+static int dtc_race(const char *name, unsigned int count)
+{
+	struct dtc_race res = { .done = true };
+	struct dibs_dmb dmb;
+	struct dtc_dev *tdev;
+	struct dibs_dev *dibs;
+	unsigned int i;
+	int gen, err;
+
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	if (tdev) {
+		dibs = tdev->dibs;
+		get_device(&dibs->dev);
+	}
+	mutex_unlock(&dtc_lock);
+	if (!tdev)
+		return -ENODEV;
+
+	/* dtc_dev entries live until the module goes */
+	for (i = 0; i < count; i++) {
+		memset(&dmb, 0, sizeof(dmb));
+		dmb.dmb_len = PAGE_SIZE;
+		uuid_copy(&dmb.rgid, &dibs->gid);
+		res.tries++;
+		mutex_lock(&dtc_race_lock);
+		err = dibs->ops->register_dmb(dibs, &dmb, &dtc_client);
+		gen = atomic_read(&tdev->del_dev_gen);
+		mutex_unlock(&dtc_race_lock);
+		/* room for the binder, which waits for dtc_race_lock */
+		usleep_range(50, 100);
+		if (err == -ENODEV) {
+			res.enodev++;
+			continue;
+		} else if (err) {
+			res.other++;
+			continue;
+		}
+		res.ok++;
+		/* held now: a plain unbind must be refused until we let go */
+		usleep_range(200, 400);
+		if (atomic_read(&tdev->del_dev_gen) != gen)
+			res.late++;
+		dibs->ops->unregister_dmb(dibs, &dmb);
+	}
+	put_device(&dibs->dev);
+	strscpy(res.name, name, sizeof(res.name));
+	mutex_lock(&dtc_lock);
+	dtc_last_race = res;
+	mutex_unlock(&dtc_lock);
+	return 0;
+}
+
+struct dtc_bench_thread {
+	struct dibs_dev *dibs;
+	u64 token;
+	unsigned int count;
+	unsigned int len;
+	void *data;
+	unsigned int errors;
+	atomic_t *running;
+	struct completion *all_done;
+};
+
+static int dtc_bench_fn(void *arg)
+{
+	struct dtc_bench_thread *bt = arg;
+	unsigned int i;
+
+	for (i = 0; i < bt->count; i++)
+		if (bt->dibs->ops->move_data(bt->dibs, bt->token, 0, false, 0,
+					     bt->data, bt->len))
+			bt->errors++;
+	if (atomic_dec_and_test(bt->running))
+		complete(bt->all_done);
+	return 0;
+}
+
+static int dtc_bench(const char *name, unsigned int cpus, unsigned int count,
+		     unsigned int len)
+{
+	DECLARE_COMPLETION_ONSTACK(all_done);
+	struct dtc_bench res = { .done = true };
+	struct dtc_bench_thread *bt;
+	struct task_struct **tasks;
+	struct dtc_dmb *tdmb;
+	struct dtc_dev *tdev;
+	atomic_t running;
+	unsigned int i, cpu;
+	ktime_t start;
+	int err = 0;
+
+	if (!cpus || cpus > num_online_cpus() || !count)
+		return -EINVAL;
+	bt = kcalloc(cpus, sizeof(*bt), GFP_KERNEL);
+	tasks = kcalloc(cpus, sizeof(*tasks), GFP_KERNEL);
+	if (!bt || !tasks) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	/* holds the DMBs in place for the whole run */
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	if (!tdev || tdev->nr_dmbs < cpus) {
+		err = tdev ? -ENOSPC : -ENODEV;
+		goto out_unlock;
+	}
+	i = 0;
+	list_for_each_entry(tdmb, &tdev->dmbs, list) {
+		if (i == cpus)
+			break;
+		if (tdmb->dmb.dmb_len < len) {
+			err = -ERANGE;
+			goto out_unlock;
+		}
+		bt[i].dibs = tdev->dibs;
+		bt[i].token = tdmb->dmb.dmb_tok;
+		bt[i].count = count;
+		bt[i].len = len;
+		bt[i].running = &running;
+		bt[i].all_done = &all_done;
+		bt[i].data = kvzalloc(len ?: 1, GFP_KERNEL);
+		if (!bt[i].data) {
+			err = -ENOMEM;
+			goto out_unlock;
+		}
+		i++;
+	}
+	atomic_set(&running, cpus);
+	i = 0;
+	for_each_online_cpu(cpu) {
+		if (i == cpus)
+			break;
+		tasks[i] = kthread_create(dtc_bench_fn, &bt[i], "dtc_bench/%u",
+					  cpu);
+		if (IS_ERR(tasks[i])) {
+			err = PTR_ERR(tasks[i]);
+			tasks[i] = NULL;
+			break;
+		}
+		kthread_bind(tasks[i], cpu);
+		i++;
+	}
+	if (err) {
+		/* never woken: kthread_stop() ends them before they run */
+		while (i--)
+			kthread_stop(tasks[i]);
+		goto out_unlock;
+	}
+	start = ktime_get();
+	for (i = 0; i < cpus; i++)
+		wake_up_process(tasks[i]);
+	wait_for_completion(&all_done);
+	res.ns = ktime_to_ns(ktime_sub(ktime_get(), start));
+	for (i = 0; i < cpus; i++)
+		res.errors += bt[i].errors;
+	res.cpus = cpus;
+	res.count = count;
+	res.len = len;
+	strscpy(res.name, name, sizeof(res.name));
+	dtc_last_bench = res;
+out_unlock:
+	mutex_unlock(&dtc_lock);
+out_free:
+	if (bt)
+		for (i = 0; i < cpus; i++)
+			kvfree(bt[i].data);
+	kfree(tasks);
+	kfree(bt);
+	return err;
+}
+
 /* "move DEV IDX OFFSET LEN [signal]" */
 static int dtc_ctl_move(const char *cmd)
 {
@@ -393,6 +623,10 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 		err = dtc_vlan(name, idx, true, true);
 	else if (sscanf(cmd, "vlan-del-op %31s %u", name, &idx) == 2)
 		err = dtc_vlan(name, idx, false, true);
+	else if (sscanf(cmd, "race %31s %u", name, &nr) == 2)
+		err = dtc_race(name, nr);
+	else if (sscanf(cmd, "bench %31s %u %u %u", name, &nr, &idx, &len) == 4)
+		err = dtc_bench(name, nr, idx, len);
 	else if (str_has_prefix(cmd, "move "))
 		err = dtc_ctl_move(cmd);
 	else
@@ -428,6 +662,32 @@ static int dtc_status_show(struct seq_file *m, void *unused)
 			   dtc_last_move.name, dtc_last_move.idx,
 			   dtc_last_move.offset, dtc_last_move.len,
 			   dtc_last_move.signal, dtc_last_move.result);
+	if (dtc_last_race.done)
+		seq_printf(m, "race %s tries %u ok %u enodev %u other %u late %u\n",
+			   dtc_last_race.name, dtc_last_race.tries,
+			   dtc_last_race.ok, dtc_last_race.enodev,
+			   dtc_last_race.other, dtc_last_race.late);
+	if (dtc_last_bench.done)
+		seq_printf(m, "bench %s cpus %u count %u len %u ns %llu errors %u\n",
+			   dtc_last_bench.name, dtc_last_bench.cpus,
+			   dtc_last_bench.count, dtc_last_bench.len,
+			   dtc_last_bench.ns, dtc_last_bench.errors);
+	list_for_each_entry(tdev, &dtc_devs, list) {
+		const struct dibs_dev_ops *ops;
+
+		if (!tdev->bound)
+			continue;
+		ops = tdev->dibs->ops;
+		seq_printf(m, "ops %s move_data %ps", tdev->name, ops->move_data);
+		if (ops->add_vlan_id)
+			seq_printf(m, " add_vlan_id %ps", ops->add_vlan_id);
+		else
+			seq_puts(m, " add_vlan_id -");
+		if (ops->del_vlan_id)
+			seq_printf(m, " del_vlan_id %ps\n", ops->del_vlan_id);
+		else
+			seq_puts(m, " del_vlan_id -\n");
+	}
 	mutex_unlock(&dtc_lock);
 	return 0;
 }
