@@ -10,6 +10,11 @@
  *             register DEV COUNT LEN   register COUNT DMBs of LEN bytes on
  *                                      DEV (all or none)
  *             unregister DEV           free the DMBs held on DEV
+ *             register-peer DEV LEN GID
+ *                                      register one DMB of LEN bytes on
+ *                                      DEV for the peer GID (UUID text),
+ *                                      which the driver does not check
+ *             unregister-peer DEV GID  free the DMBs held on DEV for GID
  *             vlan-add DEV VID         dibs_add_vlan_id() as this client
  *             vlan-del DEV VID         dibs_del_vlan_id() as this client
  *             vlan-add-op DEV VID      dibs->ops->add_vlan_id(), which
@@ -66,6 +71,7 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uuid.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -321,6 +327,64 @@ static int dtc_unregister(const char *name)
 		dtc_unregister_all(tdev);
 	mutex_unlock(&dtc_lock);
 	return tdev ? 0 : -ENODEV;
+}
+
+/* one DMB for the peer @text, so that a device has many peers */
+static int dtc_register_peer(const char *name, u32 len, const char *text)
+{
+	struct dtc_dmb *tdmb;
+	struct dtc_dev *tdev;
+	uuid_t rgid;
+	int err;
+
+	if (uuid_parse(text, &rgid))
+		return -EINVAL;
+	tdmb = kzalloc(sizeof(*tdmb), GFP_KERNEL);
+	if (!tdmb)
+		return -ENOMEM;
+	tdmb->dmb.dmb_len = len;
+	uuid_copy(&tdmb->dmb.rgid, &rgid);
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	err = tdev ? tdev->dibs->ops->register_dmb(tdev->dibs, &tdmb->dmb,
+						   &dtc_client) : -ENODEV;
+	if (err) {
+		kfree(tdmb);
+	} else {
+		tdev->nr_dmbs++;
+		list_add_tail(&tdmb->list, &tdev->dmbs);
+	}
+	mutex_unlock(&dtc_lock);
+	return err;
+}
+
+static int dtc_unregister_peer(const char *name, const char *text)
+{
+	struct dtc_dmb *tdmb, *tmp;
+	struct dtc_dev *tdev;
+	int err = -ENOENT;
+	uuid_t rgid;
+
+	if (uuid_parse(text, &rgid))
+		return -EINVAL;
+	mutex_lock(&dtc_lock);
+	tdev = dtc_find_name(name);
+	if (!tdev) {
+		mutex_unlock(&dtc_lock);
+		return -ENODEV;
+	}
+	list_for_each_entry_safe(tdmb, tmp, &tdev->dmbs, list) {
+		if (!uuid_equal(&tdmb->dmb.rgid, &rgid))
+			continue;
+		err = tdev->dibs->ops->unregister_dmb(tdev->dibs, &tdmb->dmb);
+		if (err)
+			break;
+		list_del(&tdmb->list);
+		kfree(tdmb);
+		tdev->nr_dmbs--;
+	}
+	mutex_unlock(&dtc_lock);
+	return err;
 }
 
 /* @op: through dibs->ops, which names no client, instead of the API */
@@ -600,6 +664,7 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 	char buf[DTC_CTL_MAX + 1];
 	unsigned int nr;
 	char name[32];
+	char gid[UUID_STRING_LEN + 1];
 	u32 idx, len;
 	char *cmd;
 	int err;
@@ -611,7 +676,12 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 	buf[count] = '\0';
 	cmd = strim(buf);
 
-	if (sscanf(cmd, "register %31s %u %u", name, &nr, &len) == 3)
+	/* before "register" and "unregister", which would take their names */
+	if (sscanf(cmd, "register-peer %31s %u %36s", name, &len, gid) == 3)
+		err = dtc_register_peer(name, len, gid);
+	else if (sscanf(cmd, "unregister-peer %31s %36s", name, gid) == 2)
+		err = dtc_unregister_peer(name, gid);
+	else if (sscanf(cmd, "register %31s %u %u", name, &nr, &len) == 3)
 		err = dtc_register(name, nr, len);
 	else if (sscanf(cmd, "unregister %31s", name) == 1)
 		err = dtc_unregister(name);

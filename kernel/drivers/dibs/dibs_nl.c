@@ -934,11 +934,18 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-/* where a gid-get dump resumes */
+/*
+ * Where a gid-get dump resumes: by key, not by position, so that peers
+ * coming or going between the parts neither repeat nor hide others.
+ */
 struct dibs_nl_gid_dump_ctx {
+	/* the device being dumped, 0 before the first */
 	u32 dev_index;
-	/* entries of the device sent: its own GID, then its peers */
-	u32 pos;
+	/* the device's own GID was sent */
+	bool local_sent;
+	/* a peer of the device was sent, the last one is last_peer */
+	bool peer_sent;
+	uuid_t last_peer;
 };
 
 int dibs_nl_gid_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -956,27 +963,34 @@ int dibs_nl_gid_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	     dibs; dibs = dibs_dev_next(dibs->index)) {
 		if (dibs->index != ctx->dev_index) {
 			ctx->dev_index = dibs->index;
-			ctx->pos = 0;
+			ctx->local_sent = false;
+			ctx->peer_sent = false;
 		}
-		if (!ctx->pos) {
+		if (!ctx->local_sent) {
 			err = dibs_nl_gid_fill(skb, dibs, &dibs->gid, NULL,
 					       portid, seq, NLM_F_MULTI);
 			if (err)
 				break;
-			ctx->pos = 1;
+			ctx->local_sent = true;
 		}
 		n = dibs_track_peers(dibs, &peers);
 		if (n < 0) {
 			err = n;
 			break;
 		}
-		for (i = ctx->pos - 1; i < n; i++) {
+		/* the peers are sorted by GID: go on after the last sent */
+		for (i = 0; i < n; i++) {
+			if (ctx->peer_sent &&
+			    memcmp(&peers[i].gid, &ctx->last_peer,
+				   sizeof(ctx->last_peer)) <= 0)
+				continue;
 			err = dibs_nl_gid_fill(skb, dibs, &peers[i].gid,
 					       &peers[i], portid, seq,
 					       NLM_F_MULTI);
 			if (err)
 				break;
-			ctx->pos++;
+			uuid_copy(&ctx->last_peer, &peers[i].gid);
+			ctx->peer_sent = true;
 		}
 		kvfree(peers);
 		if (err)
@@ -1073,15 +1087,37 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-/* where a vlan-get dump resumes, and its filter */
+/*
+ * Where a vlan-get dump resumes, and its filter. It resumes by key, the
+ * order of dibs_dev_track::vlans: VLAN id, then anonymous references
+ * before clients' by client id.
+ */
 struct dibs_nl_vlan_dump_ctx {
+	/* the device being dumped, 0 before the first */
 	u32 dev_index;
-	/* entries of the device sent */
-	u32 pos;
 	/* only this device if non-zero */
 	u32 filter_dev;
+	/* an entry of the device was sent: the last is last_vid, last_key */
+	bool sent;
 	bool started;
+	u16 last_vid;
+	int last_key;
 };
+
+/* anonymous references sort before every client's, as in dibs_track.c */
+static int dibs_nl_vlan_key(const struct dibs_vlan_ref *ref)
+{
+	return ref->client_id == DIBS_VLAN_ANON ? -1 : ref->client_id;
+}
+
+/* whether @ref comes after the last entry the dump sent */
+static bool dibs_nl_vlan_after(const struct dibs_nl_vlan_dump_ctx *ctx,
+			       const struct dibs_vlan_ref *ref)
+{
+	if (!ctx->sent || ref->vid != ctx->last_vid)
+		return !ctx->sent || ref->vid > ctx->last_vid;
+	return dibs_nl_vlan_key(ref) > ctx->last_key;
+}
 
 int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -1092,7 +1128,6 @@ int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct dibs_dev *dibs;
 	struct nlattr *attr;
 	int err = 0;
-	u32 pos;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	mutex_lock(&dibs_devs_lock);
@@ -1112,15 +1147,14 @@ int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	     dibs; dibs = dibs_dev_next(dibs->index)) {
 		if (dibs->index != ctx->dev_index) {
 			ctx->dev_index = dibs->index;
-			ctx->pos = 0;
+			ctx->sent = false;
 		}
 		if (ctx->filter_dev && dibs->index != ctx->filter_dev)
 			continue;
 		t = dibs->track;
-		pos = 0;
 		mutex_lock(&t->vlan_lock);
 		list_for_each_entry(ref, &t->vlans, list) {
-			if (pos++ < ctx->pos)
+			if (!dibs_nl_vlan_after(ctx, ref))
 				continue;
 			err = dibs_nl_vlan_fill(skb, dibs, ref,
 						NETLINK_CB(cb->skb).portid,
@@ -1128,7 +1162,9 @@ int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 						NLM_F_MULTI);
 			if (err)
 				break;
-			ctx->pos++;
+			ctx->last_vid = ref->vid;
+			ctx->last_key = dibs_nl_vlan_key(ref);
+			ctx->sent = true;
 		}
 		mutex_unlock(&t->vlan_lock);
 		if (err)
