@@ -49,6 +49,7 @@ FIXTURE_VARIANT(errors) {
 	int err;		/* expected -errno */
 	int bad_attr;		/* NLMSGERR_ATTR_OFFS must point at it, 0: not checked */
 	int miss_attr;		/* expected NLMSGERR_ATTR_MISS_TYPE, 0: none */
+	const char *msg_has;	/* the extack message must contain it, or NULL */
 };
 
 FIXTURE_SETUP(errors)
@@ -122,6 +123,12 @@ TEST_F(errors, rejected)
 		TH_LOG("no extack message with %s", dibs_errno_name(ret));
 	if (self->r.has_msg)
 		TH_LOG("extack message: \"%s\"", self->r.msg);
+	if (variant->msg_has)
+		EXPECT_TRUE(self->r.has_msg &&
+			    strstr(self->r.msg, variant->msg_has))
+			TH_LOG("extack message \"%s\" does not say \"%s\"",
+			       self->r.has_msg ? self->r.msg : "",
+			       variant->msg_has);
 	if (variant->bad_attr) {
 		EXPECT_TRUE(self->r.has_offs)
 			TH_LOG("no NLMSGERR_ATTR_OFFS; expected it to point at %s",
@@ -395,8 +402,12 @@ REFUSED(new_gid_taken, DIBS_CMD_DEV_NEW, new_gid_taken, -EEXIST,
 /* dev-new: types */
 REFUSED(new_type_missing, DIBS_CMD_DEV_NEW, new_type_missing, -EINVAL,
 	0, DIBS_A_DEV_TYPE);
-REFUSED(new_type_other, DIBS_CMD_DEV_NEW, new_type_other, -EOPNOTSUPP,
-	DIBS_A_DEV_TYPE, 0);
+/* a type no driver registered a kind for: nothing creates it */
+FIXTURE_VARIANT_ADD(errors, new_type_other) {
+	.cmd = DIBS_CMD_DEV_NEW, .put = new_type_other, .err = -EOPNOTSUPP,
+	.bad_attr = DIBS_A_DEV_TYPE,
+	.msg_has = "no driver creates devices of",
+};
 REFUSED(new_type_unknown, DIBS_CMD_DEV_NEW, new_type_unknown, -ERANGE,
 	DIBS_A_DEV_TYPE, 0);
 /* dev-new: attributes it does not take */

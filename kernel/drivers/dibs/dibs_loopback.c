@@ -68,11 +68,7 @@ struct dibs_lo_dev {
 static LIST_HEAD(dibs_lo_devs);
 
 static const struct dibs_dev_ops dibs_lo_ops;
-
-bool dibs_dev_is_loopback(const struct dibs_dev *dibs)
-{
-	return dibs->ops == &dibs_lo_ops;
-}
+static struct dibs_dev_kind dibs_lo_kind;
 
 static u16 dibs_lo_get_fabric_id(struct dibs_dev *dibs)
 {
@@ -440,8 +436,9 @@ static void dibs_lo_free_leftover_dmbs(struct dibs_lo_dev *ldev)
 	}
 }
 
-int dibs_lo_dev_create_locked(const char *name, const uuid_t *gid,
-			      struct dibs_dev **dibsp)
+/* dibs_lo_kind.create() */
+static int dibs_lo_dev_create_locked(const char *name, const uuid_t *gid,
+				     struct dibs_dev **dibsp)
 {
 	struct dibs_lo_dev *ldev;
 	struct dibs_dev *dibs;
@@ -462,6 +459,7 @@ int dibs_lo_dev_create_locked(const char *name, const uuid_t *gid,
 	ldev->dibs = dibs;
 	dibs->drv_priv = ldev;
 	dibs->ops = &dibs_lo_ops;
+	dibs->kind = &dibs_lo_kind;
 	uuid_copy(&dibs->gid, gid);
 	err = dev_set_name(&dibs->dev, "%s", name);
 	if (err)
@@ -482,8 +480,9 @@ err_free_ldev:
 	return err;
 }
 
-int dibs_lo_dev_destroy_locked(struct dibs_dev *dibs, bool force,
-			       unsigned int *dmbs_in_use)
+/* dibs_lo_kind.destroy() */
+static int dibs_lo_dev_destroy_locked(struct dibs_dev *dibs, bool force,
+				      unsigned int *dmbs_in_use)
 {
 	struct dibs_lo_dev *ldev = dibs->drv_priv;
 	unsigned int in_use;
@@ -514,20 +513,34 @@ int dibs_lo_dev_destroy_locked(struct dibs_dev *dibs, bool force,
 	return 0;
 }
 
+static struct dibs_dev_kind dibs_lo_kind = {
+	.name = "loopback",
+	.type = DIBS_DEV_TYPE_LOOPBACK,
+	.name_prefix = DIBS_LO_DEFAULT_NAME,
+	.owner = THIS_MODULE,
+	.create = dibs_lo_dev_create_locked,
+	.destroy = dibs_lo_dev_destroy_locked,
+};
+
 int dibs_loopback_init(void)
 {
 	uuid_t gid;
 	int err;
 
+	err = dibs_dev_kind_register(&dibs_lo_kind);
+	if (err)
+		return err;
 	if (!default_loopback)
 		return 0;
 	uuid_gen(&gid);
 	mutex_lock(&dibs_devs_lock);
 	err = dibs_lo_dev_create_locked(DIBS_LO_DEFAULT_NAME, &gid, NULL);
 	mutex_unlock(&dibs_devs_lock);
-	if (err)
+	if (err) {
 		pr_err("cannot create loopback device %s: %d\n",
 		       DIBS_LO_DEFAULT_NAME, err);
+		dibs_dev_kind_unregister(&dibs_lo_kind);
+	}
 	return err;
 }
 
@@ -535,6 +548,8 @@ void dibs_loopback_exit(void)
 {
 	struct dibs_lo_dev *ldev, *tmp;
 
+	/* no dev-new may create a device behind our back from here on */
+	dibs_dev_kind_unregister(&dibs_lo_kind);
 	mutex_lock(&dibs_devs_lock);
 	list_for_each_entry_safe(ldev, tmp, &dibs_lo_devs, list)
 		dibs_lo_dev_destroy_locked(ldev->dibs, true, NULL);

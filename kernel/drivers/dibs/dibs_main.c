@@ -36,6 +36,8 @@ static LIST_HEAD(dibs_devs);
  * while the module stays loaded, and list order is index order.
  */
 static u32 dibs_last_index;
+/* registered kinds of device; dibs_devs_lock protects it */
+static LIST_HEAD(dibs_dev_kinds);
 /* registered clients by id; changed with dibs_devs_lock held */
 static struct dibs_client *dibs_clients[MAX_DIBS_CLIENTS];
 
@@ -233,15 +235,69 @@ static struct dibs_dev *to_dibs_dev(DIBS_UEVENT_DEV_CONST struct device *dev)
 
 enum dibs_dev_type dibs_dev_type(const struct dibs_dev *dibs)
 {
-	return dibs_dev_is_loopback(dibs) ? DIBS_DEV_TYPE_LOOPBACK :
-					    DIBS_DEV_TYPE_OTHER;
+	return dibs->kind ? dibs->kind->type : DIBS_DEV_TYPE_OTHER;
 }
 
 static const char *dibs_dev_type_name(const struct dibs_dev *dibs)
 {
-	return dibs_dev_type(dibs) == DIBS_DEV_TYPE_LOOPBACK ? "loopback" :
-							      "other";
+	return dibs->kind ? dibs->kind->name : "other";
 }
+
+struct dibs_dev_kind *dibs_dev_kind_find(u32 type)
+{
+	struct dibs_dev_kind *kind;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	list_for_each_entry(kind, &dibs_dev_kinds, list)
+		if (kind->type == type)
+			return kind;
+	return NULL;
+}
+
+/**
+ * dibs_dev_kind_register() - let user space create devices of a kind
+ * @kind: the kind, with every field but @list set; it must stay valid
+ *	until dibs_dev_kind_unregister()
+ *
+ * From now on, dev-new requests for @kind->type go to @kind->create and
+ * dev-del requests for its devices to @kind->destroy.
+ *
+ * Return: 0, -EINVAL for a kind without name, name_prefix, create or
+ * destroy, with a name_prefix longer than 10 bytes or of the type "other",
+ * -EEXIST if the type already has a kind.
+ */
+int dibs_dev_kind_register(struct dibs_dev_kind *kind)
+{
+	int err = 0;
+
+	if (!kind->name || !kind->create || !kind->destroy ||
+	    !kind->name_prefix || strlen(kind->name_prefix) > 10 ||
+	    kind->type == DIBS_DEV_TYPE_OTHER)
+		return -EINVAL;
+	mutex_lock(&dibs_devs_lock);
+	if (dibs_dev_kind_find(kind->type))
+		err = -EEXIST;
+	else
+		list_add_tail(&kind->list, &dibs_dev_kinds);
+	mutex_unlock(&dibs_devs_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dibs_dev_kind_register);
+
+/**
+ * dibs_dev_kind_unregister() - stop creating devices of a kind
+ * @kind: a kind registered with dibs_dev_kind_register()
+ *
+ * After it returns, no dev-new or dev-del request calls into @kind.  The
+ * driver destroys the devices of @kind it still has, before or after.
+ */
+void dibs_dev_kind_unregister(struct dibs_dev_kind *kind)
+{
+	mutex_lock(&dibs_devs_lock);
+	list_del(&kind->list);
+	mutex_unlock(&dibs_devs_lock);
+}
+EXPORT_SYMBOL_GPL(dibs_dev_kind_unregister);
 
 bool dibs_dev_mmapped_rdmb(struct dibs_dev *dibs)
 {

@@ -15,7 +15,6 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
-#include "dibs_loopback.h"
 #include "dibs_nl_gen.h"
 #include "dibs_priv.h"
 
@@ -327,7 +326,8 @@ int dibs_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-static int dibs_nl_dev_new_name(struct genl_info *info, char *name,
+static int dibs_nl_dev_new_name(struct genl_info *info,
+				const struct dibs_dev_kind *kind, char *name,
 				size_t size)
 {
 	struct nlattr *name_attr = info->attrs[DIBS_A_DEV_NAME];
@@ -337,7 +337,7 @@ static int dibs_nl_dev_new_name(struct genl_info *info, char *name,
 	if (!name_attr) {
 		/* the first free of lo1, lo2, ...; the search ends */
 		for (n = 1; ; n++) {
-			snprintf(name, size, DIBS_LO_DEFAULT_NAME "%u", n);
+			snprintf(name, size, "%s%u", kind->name_prefix, n);
 			if (!dibs_dev_find_by_name(name))
 				return 0;
 		}
@@ -402,22 +402,18 @@ int dibs_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	char name[DIBS_DEV_NAME_MAX_LEN + 1];
+	struct dibs_dev_kind *kind;
 	struct dibs_dev *dibs;
 	struct sk_buff *msg;
 	uuid_t gid;
+	u32 type;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, DIBS_A_DEV_TYPE)) {
 		NL_SET_ERR_MSG_MOD(extack, "missing device type");
 		return -EINVAL;
 	}
-	if (nla_get_u32(info->attrs[DIBS_A_DEV_TYPE]) !=
-	    DIBS_DEV_TYPE_LOOPBACK) {
-		NL_SET_BAD_ATTR(extack, info->attrs[DIBS_A_DEV_TYPE]);
-		NL_SET_ERR_MSG_MOD(extack,
-				   "only loopback devices can be created");
-		return -EOPNOTSUPP;
-	}
+	type = nla_get_u32(info->attrs[DIBS_A_DEV_TYPE]);
 	/* allocated first: once the device exists, nothing may fail */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -429,28 +425,44 @@ int dibs_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENODEV;
 		goto err_unlock_free_msg;
 	}
-	err = dibs_nl_dev_new_name(info, name, sizeof(name));
-	if (err)
+	/* the kind cannot be unregistered while we hold dibs_devs_lock */
+	kind = dibs_dev_kind_find(type);
+	if (!kind || !try_module_get(kind->owner)) {
+		NL_SET_BAD_ATTR(extack, info->attrs[DIBS_A_DEV_TYPE]);
+		DIBS_NL_MSG_FMT(extack,
+				"no driver creates devices of this type",
+				"no driver creates devices of type %u (%s)",
+				type, kind ? "its module is going away" :
+					     "none registered");
+		err = -EOPNOTSUPP;
 		goto err_unlock_free_msg;
+	}
+	err = dibs_nl_dev_new_name(info, kind, name, sizeof(name));
+	if (err)
+		goto err_put_kind;
 	err = dibs_nl_dev_new_gid(info, &gid);
 	if (err)
-		goto err_unlock_free_msg;
-	err = dibs_lo_dev_create_locked(name, &gid, &dibs);
+		goto err_put_kind;
+	err = kind->create(name, &gid, &dibs);
 	if (err) {
-		DIBS_NL_MSG_FMT(extack, "cannot create loopback device",
-				"cannot create loopback device %s", name);
-		goto err_unlock_free_msg;
+		DIBS_NL_MSG_FMT(extack, "cannot create the device",
+				"cannot create %s device %s", kind->name,
+				name);
+		goto err_put_kind;
 	}
 	err = dibs_nl_dev_fill(msg, dibs, info->snd_portid, info->snd_seq, 0,
 			       info->genlhdr->cmd);
 	if (WARN_ON_ONCE(err)) {
 		/* cannot happen with NLMSG_GOODSIZE; leave nothing behind */
-		dibs_lo_dev_destroy_locked(dibs, true, NULL);
-		goto err_unlock_free_msg;
+		kind->destroy(dibs, true, NULL);
+		goto err_put_kind;
 	}
+	module_put(kind->owner);
 	mutex_unlock(&dibs_devs_lock);
 	return genlmsg_reply(msg, info);
 
+err_put_kind:
+	module_put(kind->owner);
 err_unlock_free_msg:
 	mutex_unlock(&dibs_devs_lock);
 	nlmsg_free(msg);
@@ -477,16 +489,16 @@ int dibs_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(dibs);
 		goto out_unlock;
 	}
-	if (!dibs_dev_is_loopback(dibs)) {
+	if (!dibs->kind) {
 		NL_SET_BAD_ATTR(extack, dev_attr);
 		DIBS_NL_MSG_FMT(extack,
-				"only loopback devices can be deleted",
-				"cannot delete %s: not a loopback device",
+				"only devices created with dev-new can be deleted",
+				"cannot delete %s: its driver added it, not dev-new",
 				dev_name(&dibs->dev));
 		err = -EOPNOTSUPP;
 		goto out_unlock;
 	}
-	err = dibs_lo_dev_destroy_locked(dibs, force, &dmbs_in_use);
+	err = dibs->kind->destroy(dibs, force, &dmbs_in_use);
 	if (err == -EBUSY) {
 		NL_SET_BAD_ATTR(extack, dev_attr);
 		DIBS_NL_MSG_FMT(extack,

@@ -180,6 +180,8 @@ struct dibs_dev *dibs_dev_find_by_gid(const uuid_t *gid);
 struct dibs_dev *dibs_dev_next(u32 index);
 bool dibs_dev_name_valid(const char *name);
 enum dibs_dev_type dibs_dev_type(const struct dibs_dev *dibs);
+/* registered kind of device type @type, or NULL; dibs_devs_lock held */
+struct dibs_dev_kind *dibs_dev_kind_find(u32 type);
 
 int dibs_dev_add_locked(struct dibs_dev *dibs);
 void dibs_dev_del_locked(struct dibs_dev *dibs);

@@ -224,7 +224,44 @@ struct dibs_dev {
 	u32 index;
 	/* state of the dibs layer, private to it */
 	struct dibs_dev_track *track;
+	/* kind that created the device, NULL for a device a driver added */
+	const struct dibs_dev_kind *kind;
 };
+
+/**
+ * struct dibs_dev_kind - a kind of device that user space can create
+ * @name: name of the kind, as the device's sysfs "type" and uevent report it
+ * @type: device type (enum dibs_dev_type) that dev-new asks for
+ * @name_prefix: names that dev-new picks when the request has none are
+ *	this followed by 1, 2, ... (at most 10 bytes, so that they fit)
+ * @owner: module that provides @create and @destroy
+ * @create: create and add a device named @name with GID @gid, set its
+ *	kind to this one before adding it, and return it in *@dibsp (@dibsp
+ *	may be NULL).  Called with the core's device lock held, after the
+ *	core has checked that name and GID are free; returns 0 or -errno.
+ * @destroy: remove the device @dibs of this kind and free it.  Without
+ *	@force, a device with DMBs registered stays and -EBUSY is returned,
+ *	with their number in *@dmbs_in_use (if not NULL).  Called with the
+ *	core's device lock held.
+ * @list: entry in the core's list of kinds, private to the core
+ *
+ * A driver registers its kind with dibs_dev_kind_register() and removes
+ * its devices before dibs_dev_kind_unregister().
+ */
+struct dibs_dev_kind {
+	const char *name;
+	u32 type;
+	const char *name_prefix;
+	struct module *owner;
+	int (*create)(const char *name, const uuid_t *gid,
+		      struct dibs_dev **dibsp);
+	int (*destroy)(struct dibs_dev *dibs, bool force,
+		       unsigned int *dmbs_in_use);
+	struct list_head list;
+};
+
+int dibs_dev_kind_register(struct dibs_dev_kind *kind);
+void dibs_dev_kind_unregister(struct dibs_dev_kind *kind);
 
 static inline void dibs_set_priv(struct dibs_dev *dev,
 				 struct dibs_client *client, void *priv)

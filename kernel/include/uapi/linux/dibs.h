@@ -231,8 +231,8 @@ enum {
 /*
  * Commands and notifications.
  * DIBS_CMD_DEV_GET: Get one device by index or name, or dump all devices.
- * DIBS_CMD_DEV_NEW: Create a device. Only the loopback type can be created. Without a name the device gets the first free of lo1, lo2, ...; without a GID it gets a random one. The reply describes the new device.
- * DIBS_CMD_DEV_DEL: Delete a device, by index or name. A device that still has DMBs is refused with EBUSY unless force is given. Only devices created by the dibs module itself (loopback) can be deleted.
+ * DIBS_CMD_DEV_NEW: Create a device of a type that a driver registered a device kind for: the loopback, unless dibs was built without it; other types are refused with EOPNOTSUPP. Without a name the device gets the first free of lo1, lo2, ... (the kind's prefix); without a GID it gets a random one. The reply describes the new device.
+ * DIBS_CMD_DEV_DEL: Delete a device, by index or name. A device that still has DMBs is refused with EBUSY unless force is given. Only devices of a registered kind (such as loopback) can be deleted; a device its driver added, e.g. a PCI one, is refused with EOPNOTSUPP.
  * DIBS_CMD_DEV_NEW_NTF: A device was added.
  * DIBS_CMD_DEV_DEL_NTF: A device is being removed.
  * DIBS_CMD_CLIENT_GET: Get one client by id or name, or dump all clients.
