@@ -20,40 +20,54 @@
 #include <linux/types.h>
 #include <linux/uuid.h>
 
-/*
+/**
  * struct dibs_dmb - a direct memory buffer
+ * @dmb_tok: fabric-wide token of the DMB, set by register_dmb()
+ * @rgid: GID of the only remote device allowed to write into the DMB
+ * @cpu_addr: kernel address of the buffer
+ * @dmb_len: buffer length in bytes
+ * @idx: index of the DMB on its device; non-zero on entry asks for it
+ * @vlan_valid: deprecated VLAN tagging: non-zero if @vlan_id applies;
+ *	ignored by devices without VLAN support
+ * @vlan_id: deprecated VLAN tagging: the VLAN of the DMB
+ * @dma_addr: for the driver's use
  *
  * A client offers a DMB on one of its local devices as receive buffer for
  * one remote sending device.
  */
 struct dibs_dmb {
-	/* fabric-wide token of the DMB, set by register_dmb() */
 	u64 dmb_tok;
-	/* GID of the only remote device allowed to write into the DMB */
 	uuid_t rgid;
-	/* kernel address of the buffer */
 	void *cpu_addr;
-	/* buffer length in bytes */
 	u32 dmb_len;
-	/* index of the DMB on its device; non-zero on entry asks for it */
 	u32 idx;
-	/* deprecated VLAN tagging, ignored by devices without VLAN support */
 	u32 vlan_valid;
 	u32 vlan_id;
-	/* for the driver's use */
 	dma_addr_t dma_addr;
 };
 
-/* Events a device may report to its clients through handle_event(). */
+/**
+ * enum dibs_event_type - what an event reported through handle_event()
+ *	concerns
+ * @DIBS_BUF_EVENT: a buffer, e.g. a remote DMB was unregistered
+ * @DIBS_DEV_EVENT: a device, e.g. a remote device was disabled
+ * @DIBS_SW_EVENT: sent by a remote client through signal_event()
+ * @DIBS_OTHER_TYPE: anything else
+ */
 enum dibs_event_type {
-	/* concerns a buffer, e.g. a remote DMB was unregistered */
 	DIBS_BUF_EVENT,
-	/* concerns a device, e.g. a remote device was disabled */
 	DIBS_DEV_EVENT,
-	/* sent by a remote client through signal_event() */
 	DIBS_SW_EVENT,
 	DIBS_OTHER_TYPE };
 
+/**
+ * enum dibs_event_subtype - what happened, for DIBS_BUF_EVENT and
+ *	DIBS_DEV_EVENT
+ * @DIBS_BUF_UNREGISTERED: the remote DMB @buffer_tok was unregistered
+ * @DIBS_DEV_DISABLED: the remote device @gid was disabled
+ * @DIBS_DEV_ERR_STATE: the remote device @gid is in an error state
+ * @DIBS_OTHER_SUBTYPE: anything else
+ */
 enum dibs_event_subtype {
 	DIBS_BUF_UNREGISTERED,
 	DIBS_DEV_DISABLED,
@@ -61,15 +75,24 @@ enum dibs_event_subtype {
 	DIBS_OTHER_SUBTYPE
 };
 
+/**
+ * struct dibs_event - an event a device reports to its clients
+ * @type: an enum dibs_event_type
+ * @subtype: an enum dibs_event_subtype, or for DIBS_SW_EVENT the sender's
+ *	event code
+ * @gid: GID of the device the event concerns; all zeroes when not
+ *	applicable
+ * @buffer_tok: token of the DMB the event concerns; zero when not
+ *	applicable
+ * @time: when the event happened, as the device reports it
+ * @data: event specific data, or zero
+ */
 struct dibs_event {
 	u32 type;
 	u32 subtype;
-	/* all zeroes when not applicable */
 	uuid_t gid;
-	/* zero when not applicable */
 	u64 buffer_tok;
 	u64 time;
-	/* event specific data, or zero */
 	u64 data;
 };
 
@@ -82,7 +105,7 @@ struct dibs_dev_track;
 /* dmb_clientid_arr value of a DMB index no client uses */
 #define NO_DIBS_CLIENT		0xff
 
-/*
+/**
  * struct dibs_client_ops - what the dibs layer and drivers call in a client
  *
  * @add_dev: a device became available: called for every existing device
@@ -107,28 +130,41 @@ struct dibs_client_ops {
 			     const struct dibs_event *event);
 };
 
+/**
+ * struct dibs_client - a user of dibs devices, e.g. SMC-D
+ * @name: used in log messages
+ * @ops: the client's handlers
+ * @id: slot of the client, assigned by dibs_register_client()
+ */
 struct dibs_client {
-	/* used in log messages */
 	const char *name;
 	const struct dibs_client_ops *ops;
-	/* slot of the client, assigned by dibs_register_client() */
 	u8 id;
 };
 
-/*
- * dibs_register_client() - make @client known to the dibs layer
+/**
+ * dibs_register_client() - make a client known to the dibs layer
+ * @client: the client; @client->name and @client->ops must be set
  *
- * Calls @client->ops->add_dev() for every existing device.
+ * Assigns @client->id and calls @client->ops->add_dev() for every existing
+ * device the client is bound to.
+ *
+ * Context: Process context; takes the dibs layer's device mutex.
  * Return: 0, or -ENOSPC when MAX_DIBS_CLIENTS clients are registered.
  */
 int dibs_register_client(struct dibs_client *client);
 
-/*
- * dibs_unregister_client() - remove @client from the dibs layer
+/**
+ * dibs_unregister_client() - remove a client from the dibs layer
+ * @client: a client registered with dibs_register_client()
  *
- * Calls @client->ops->del_dev() for every device.  The client must have
- * unregistered all its DMBs before.
- * Return: 0, or -EBUSY when the client still has DMBs registered.
+ * Calls @client->ops->del_dev() for every device the client is bound to
+ * and drops its VLAN references.  The client must have unregistered all
+ * its DMBs before; if it has not, nothing changes.
+ *
+ * Context: Process context; takes the dibs layer's device mutex.
+ * Return: 0; -EINVAL if @client is not registered; -EBUSY when the client
+ * still has DMBs registered.
  */
 int dibs_unregister_client(struct dibs_client *client);
 
@@ -141,7 +177,7 @@ int dibs_unregister_client(struct dibs_client *client);
  */
 #define DIBS_LOOPBACK_FABRIC	0xFFFF
 
-/*
+/**
  * struct dibs_dev_ops - what a device offers to clients
  *
  * All operations are mandatory except add_vlan_id, del_vlan_id,
@@ -157,18 +193,18 @@ int dibs_unregister_client(struct dibs_client *client);
  * @max_dmbs: how many DMBs a device of this kind can hold at once.
  * @register_dmb: allocate a zeroed buffer of @dmb->dmb_len bytes for
  *	@client and register it for writes from @dmb->rgid.  On success
- *	@dmb->dmb_tok, cpu_addr, idx and dma_addr are set.  Through
- *	dibs->ops, -ENODEV if @client is not bound to @dev.
+ *	@dmb->dmb_tok, cpu_addr, idx and dma_addr are set.  A driver that
+ *	reports its DMBs (dibs_dmb_track_add()) fails with -ENODEV if
+ *	@client is not bound to @dev.
  * @unregister_dmb: unregister and free the DMB @dmb->dmb_tok.
  * @move_data: write @size bytes from @data at @offset into the remote DMB
  *	@dmb_tok, synchronously.  If @sf is set, the owner of the DMB gets
  *	handle_irq() with signal bit @idx set.
- * @add_vlan_id: deprecated; put @dev into VLAN @vlan_id.  Through
- *	dibs->ops always present: the dibs layer counts the reference
- *	(naming no client; see dibs_add_vlan_id()) and calls the driver's
- *	op, if any, for the device's first reference to the VLAN.
- * @del_vlan_id: deprecated; remove @dev from VLAN @vlan_id (through
- *	dibs->ops: drop a reference taken by add_vlan_id, -ENOENT if none).
+ * @add_vlan_id: deprecated, optional; put @dev into VLAN @vlan_id.
+ *	NULL for a device without VLANs, which clients probe for, as on
+ *	upstream.  Clients that want their references counted use
+ *	dibs_add_vlan_id() instead.
+ * @del_vlan_id: deprecated, optional; remove @dev from VLAN @vlan_id.
  * @signal_event: send a DIBS_SW_EVENT with @event_code and @info to the
  *	remote device @rgid, immediately if @trigger_irq is non-zero.
  * @support_mmapped_rdmb: non-zero if the device can map a remote DMB so
@@ -263,12 +299,25 @@ struct dibs_dev_kind {
 int dibs_dev_kind_register(struct dibs_dev_kind *kind);
 void dibs_dev_kind_unregister(struct dibs_dev_kind *kind);
 
+/**
+ * dibs_set_priv() - store a client's private pointer for a device
+ * @dev: the device
+ * @client: the registered client whose slot to use
+ * @priv: the pointer, or NULL
+ */
 static inline void dibs_set_priv(struct dibs_dev *dev,
 				 struct dibs_client *client, void *priv)
 {
 	dev->priv[client->id] = priv;
 }
 
+/**
+ * dibs_get_priv() - a client's private pointer for a device
+ * @dev: the device
+ * @client: the registered client whose slot to read
+ *
+ * Return: what @client last stored with dibs_set_priv(), or NULL.
+ */
 static inline void *dibs_get_priv(struct dibs_dev *dev,
 				  struct dibs_client *client)
 {
@@ -277,29 +326,42 @@ static inline void *dibs_get_priv(struct dibs_dev *dev,
 
 /* For drivers */
 
-/*
+/**
  * dibs_dev_alloc() - allocate a device
  *
  * Initialises dev and lock.  Once this succeeded, drop the device with
  * put_device(&dibs->dev), never with kfree().
- * Return: the device, or NULL when out of memory.
+ *
+ * Context: Process context; may sleep.
+ * Return: the zeroed device, or NULL when out of memory.
  */
 struct dibs_dev *dibs_dev_alloc(void);
 
-/*
- * dibs_dev_add() - register @dibs with the dibs layer and all clients
+/**
+ * dibs_dev_add() - register a device with the dibs layer and all clients
+ * @dibs: a device from dibs_dev_alloc(); ops, gid, drv_priv and the device
+ *	name (dev_set_name()) must be set
  *
- * ops, gid, drv_priv and the device name (dev_set_name()) must be set.
+ * Assigns @dibs->index, adds the device to sysfs and calls add_dev() of
+ * every client bound to it.  On failure the device is not added.
+ *
+ * Context: Process context; takes the dibs layer's device mutex.
  * Return: 0; -EEXIST if another dibs device has the same name; -EINVAL
- * for a nameless device or incomplete ops; -ENOMEM.
+ * for a nameless device, incomplete ops or a max_dmbs() below 1; -ENOSPC
+ * when device indexes are exhausted; -ENOMEM; or the error of
+ * device_add().
  */
 int dibs_dev_add(struct dibs_dev *dibs);
 
-/*
- * dibs_dev_del() - unregister @dibs from all clients and the dibs layer
+/**
+ * dibs_dev_del() - unregister a device from all clients and the dibs layer
+ * @dibs: a device added with dibs_dev_add(); nothing happens if it is not
+ *	added
  *
- * Every client's del_dev() has returned when this returns.  The driver
- * still holds its reference from dibs_dev_alloc().
+ * Every bound client's del_dev() has returned when this returns.  The
+ * driver still holds its reference from dibs_dev_alloc().
+ *
+ * Context: Process context; takes the dibs layer's device mutex.
  */
 void dibs_dev_del(struct dibs_dev *dibs);
 
@@ -390,26 +452,38 @@ void dibs_dmb_track_move(struct dibs_dev *dibs, u32 idx, u64 token,
 
 /* Additions of this out-of-tree dibs for clients */
 
-/*
- * dibs_add_vlan_id() - put @dibs into VLAN @vlan_id on behalf of @client
+/**
+ * dibs_add_vlan_id() - put a device into a VLAN on behalf of a client
+ * @dibs: the device
+ * @client: a client bound to @dibs
+ * @vlan_id: the VLAN, 0 to 4095
  *
  * References are counted per device, VLAN and client; the driver's
  * add_vlan_id() is called for the device's first reference to @vlan_id.
  * A client's references are dropped when it is unbound from the device or
  * unregisters.
- * Return: 0; -EINVAL for a VLAN id above 4095; -ENODEV if @client is not
+ *
+ * Context: Process context; takes a mutex of @dibs.
+ * Return: 0; -EINVAL for a VLAN id above 4095, a client that is not
+ * registered or a device that is not added; -ENODEV if @client is not
  * bound to @dibs; -ENOMEM; or the driver's error.
  */
 int dibs_add_vlan_id(struct dibs_dev *dibs, struct dibs_client *client,
 		     u64 vlan_id);
 
-/*
- * dibs_del_vlan_id() - drop a reference of @client to VLAN @vlan_id
+/**
+ * dibs_del_vlan_id() - drop a reference of a client to a VLAN
+ * @dibs: the device
+ * @client: the client that took the reference with dibs_add_vlan_id()
+ * @vlan_id: the VLAN, 0 to 4095
  *
  * The driver's del_vlan_id() is called when the device's last reference to
  * @vlan_id goes.
- * Return: 0; -EINVAL for a VLAN id above 4095; -ENOENT if @client holds no
- * reference to @vlan_id on @dibs.
+ *
+ * Context: Process context; takes a mutex of @dibs.
+ * Return: 0; -EINVAL for a VLAN id above 4095, a client that is not
+ * registered or a device that is not added; -ENOENT if @client holds no
+ * reference to @vlan_id on @dibs; or the driver's error.
  */
 int dibs_del_vlan_id(struct dibs_dev *dibs, struct dibs_client *client,
 		     u64 vlan_id);

@@ -24,12 +24,13 @@
  * enum dibs_dev_type - Kind of driver behind a dibs device.
  * @DIBS_DEV_TYPE_OTHER: Registered by a driver that does not report its kind.
  * @DIBS_DEV_TYPE_LOOPBACK: Software loopback; it reaches only itself (fabric id 0xffff).
+ * @__DIBS_DEV_TYPE_MAX: one past the highest value
+ * @DIBS_DEV_TYPE_MAX: the highest value
  */
 enum dibs_dev_type {
 	DIBS_DEV_TYPE_OTHER,
 	DIBS_DEV_TYPE_LOOPBACK,
 
-	/* private: */
 	__DIBS_DEV_TYPE_MAX,
 	DIBS_DEV_TYPE_MAX = (__DIBS_DEV_TYPE_MAX - 1)
 };
@@ -38,12 +39,13 @@ enum dibs_dev_type {
  * enum dibs_gid_role - Why a GID is listed by gid-get.
  * @DIBS_GID_ROLE_LOCAL: The GID of a local device.
  * @DIBS_GID_ROLE_PEER: A remote GID that DMBs of a local device accept writes from (the rgid of registered DMBs).
+ * @__DIBS_GID_ROLE_MAX: one past the highest value
+ * @DIBS_GID_ROLE_MAX: the highest value
  */
 enum dibs_gid_role {
 	DIBS_GID_ROLE_LOCAL,
 	DIBS_GID_ROLE_PEER,
 
-	/* private: */
 	__DIBS_GID_ROLE_MAX,
 	DIBS_GID_ROLE_MAX = (__DIBS_GID_ROLE_MAX - 1)
 };

@@ -46,8 +46,12 @@
 #define DIBS_USER_NAME_LEN		16	/* device name with its NUL */
 #define DIBS_USER_GID_LEN		16	/* GID: a UUID, as uuid_t */
 
-/*
- * DIBS_USER_IOC_BIND - bind the open file to a dibs device
+/**
+ * struct dibs_user_bind - DIBS_USER_IOC_BIND: bind the open file to a dibs
+ *	device
+ * @size: sizeof() this structure as the caller knows it
+ * @index: index of the device, or 0
+ * @name: name of the device, or empty
  *
  * Exactly one of @index (non-zero) and @name (non-empty, NUL-terminated)
  * names the device.  A file binds once.
@@ -68,8 +72,22 @@ struct dibs_user_bind {
 /* the bound device was deleted; only close() is left to do */
 #define DIBS_USER_INFO_DEV_GONE		0x2U
 
-/*
- * DIBS_USER_IOC_INFO - describe the bound device and the file's usage
+/**
+ * struct dibs_user_info - DIBS_USER_IOC_INFO: describe the bound device and
+ *	the file's usage
+ * @size: sizeof() this structure as the caller knows it
+ * @version: DIBS_USER_VERSION of the kernel
+ * @index: index of the device
+ * @flags: DIBS_USER_INFO_* flags
+ * @name: name of the device, NUL-terminated
+ * @gid: GID of the device
+ * @fabric_id: fabric of the device (0xffff: loopback)
+ * @reserved: zero
+ * @max_dmbs: most DMBs the device holds at once, for all clients together
+ * @dmbs: DMBs this file has registered or attached
+ * @limit_dmbs: most DMBs this file may have, 0 for unlimited
+ * @dmb_bytes: bytes of the DMBs this file registered
+ * @limit_bytes: most DMB bytes this file may register, 0 for unlimited
  *
  * Everything after @size is output.  @dmbs and @dmb_bytes count the DMBs
  * this file registered (bytes as requested, not rounded); the limits are
@@ -97,8 +115,18 @@ struct dibs_user_info {
 /* dibs_user_dmb_register.flags */
 #define DIBS_USER_DMB_VLAN	0x1U	/* @vlan_id is valid */
 
-/*
- * DIBS_USER_IOC_DMB_REGISTER - offer a DMB to one remote writer
+/**
+ * struct dibs_user_dmb_register - DIBS_USER_IOC_DMB_REGISTER: offer a DMB
+ *	to one remote writer
+ * @size: sizeof() this structure as the caller knows it
+ * @len: length of the DMB in bytes
+ * @rgid: GID of the only device allowed to write into the DMB
+ * @flags: DIBS_USER_DMB_* flags
+ * @vlan_id: VLAN of the DMB, with DIBS_USER_DMB_VLAN
+ * @token: out: the DMB's token
+ * @idx: out: the DMB's index on the device
+ * @reserved: zero
+ * @mmap_offset: out: offset to mmap() the DMB at
  *
  * In: @len (1 byte up to 1 GiB), @rgid (the GID of the only device allowed
  * to write into the DMB; on a loopback device its own GID), @flags and
@@ -126,8 +154,12 @@ struct dibs_user_dmb_register {
 
 #define DIBS_USER_DMB_REGISTER_SIZE_VER1	56
 
-/*
- * DIBS_USER_IOC_DMB_UNREGISTER - unregister a DMB of this file
+/**
+ * struct dibs_user_dmb_unregister - DIBS_USER_IOC_DMB_UNREGISTER:
+ *	unregister a DMB of this file
+ * @size: sizeof() this structure as the caller knows it
+ * @reserved: zero
+ * @token: token of the DMB
  *
  * Its mappings are torn down.  Signals for it still queued are dropped.
  * Errors: ENOENT no DMB with @token registered by this file.
@@ -143,8 +175,17 @@ struct dibs_user_dmb_unregister {
 /* dibs_user_move.flags */
 #define DIBS_USER_MOVE_SIGNAL	0x1U	/* signal bit @sig_idx after */
 
-/*
- * DIBS_USER_IOC_MOVE - copy @len bytes from @buf to @offset in DMB @token
+/**
+ * struct dibs_user_move - DIBS_USER_IOC_MOVE: copy @len bytes from @buf to
+ *	@offset in DMB @token
+ * @size: sizeof() this structure as the caller knows it
+ * @flags: DIBS_USER_MOVE_* flags
+ * @token: token of the remote DMB
+ * @buf: user address of the data
+ * @offset: where in the DMB the data goes
+ * @len: how many bytes to copy
+ * @sig_idx: signal bit to set, with DIBS_USER_MOVE_SIGNAL
+ * @reserved: zero
  *
  * The DMB is the one of the remote device with @token; this file's device
  * must be its designated writer.  With DIBS_USER_MOVE_SIGNAL, the owner of
@@ -170,8 +211,15 @@ struct dibs_user_move {
 
 #define DIBS_USER_MOVE_SIZE_VER1	40
 
-/*
- * DIBS_USER_IOC_ATTACH - map the remote DMB @token for writing (nocopy)
+/**
+ * struct dibs_user_attach - DIBS_USER_IOC_ATTACH: map the remote DMB @token
+ *	for writing (nocopy)
+ * @size: sizeof() this structure as the caller knows it
+ * @reserved: zero
+ * @token: token of the remote DMB
+ * @len: out: length of the DMB in bytes
+ * @idx: out: the DMB's index on its device
+ * @mmap_offset: out: offset to mmap() the DMB at
  *
  * Out: @len and @idx of the DMB and @mmap_offset: mmap() it with this
  * offset, PROT_READ | PROT_WRITE, MAP_SHARED.  Stores land in the DMB;
@@ -194,8 +242,13 @@ struct dibs_user_attach {
 
 #define DIBS_USER_ATTACH_SIZE_VER1	32
 
-/*
- * DIBS_USER_IOC_DETACH - end an attachment; its mappings are torn down
+/**
+ * struct dibs_user_detach - DIBS_USER_IOC_DETACH: end an attachment; its
+ *	mappings are torn down
+ * @size: sizeof() this structure as the caller knows it
+ * @reserved: zero
+ * @token: token of the attached DMB
+ *
  * Errors: ENOENT @token is not attached by this file.
  */
 struct dibs_user_detach {
@@ -209,8 +262,15 @@ struct dibs_user_detach {
 /* dibs_user_signal_event.flags */
 #define DIBS_USER_SIGNAL_IRQ	0x1U	/* deliver immediately */
 
-/*
- * DIBS_USER_IOC_SIGNAL_EVENT - send a software event to device @rgid
+/**
+ * struct dibs_user_signal_event - DIBS_USER_IOC_SIGNAL_EVENT: send a
+ *	software event to device @rgid
+ * @size: sizeof() this structure as the caller knows it
+ * @flags: DIBS_USER_SIGNAL_* flags
+ * @rgid: GID of the receiving device
+ * @event_code: code the receivers read as subtype
+ * @reserved: zero
+ * @info: data the receivers read
  *
  * Every file bound to device @rgid reads a DIBS_USER_EVENT_DEVICE record
  * with type DIBS_USER_SW_EVENT, subtype @event_code, gid the sender's GID
@@ -255,25 +315,48 @@ struct dibs_user_signal_event {
  * ioctl and is told apart by @size.
  */
 
-/* dibs_user_event.kind */
+/**
+ * enum dibs_user_event_kind - what a struct dibs_user_event record reports
+ *	(its kind)
+ * @DIBS_USER_EVENT_SIGNAL: a DMB of this file was signalled; token, idx and
+ *	dmbemask are set
+ * @DIBS_USER_EVENT_DEVICE: the device reported an event; type, subtype,
+ *	gid, token, time and data are set
+ * @DIBS_USER_EVENT_OVERFLOW: device events were dropped because the queue
+ *	was full; data says how many
+ */
 enum dibs_user_event_kind {
-	/* a DMB of this file was signalled: @token, @idx, @dmbemask */
 	DIBS_USER_EVENT_SIGNAL = 1,
-	/* the device reported an event: @type, @subtype, @gid, @token, @time, @data */
 	DIBS_USER_EVENT_DEVICE = 2,
-	/* device events were dropped because the queue was full; @data: how many */
 	DIBS_USER_EVENT_OVERFLOW = 3,
 };
 
-/* dibs_user_event.type for DIBS_USER_EVENT_DEVICE, as the kernel's */
+/**
+ * enum dibs_user_dev_event_type - type of a DIBS_USER_EVENT_DEVICE record,
+ *	as the kernel's enum dibs_event_type
+ * @DIBS_USER_BUF_EVENT: about a buffer (token)
+ * @DIBS_USER_DEV_EVENT: about a device (gid)
+ * @DIBS_USER_SW_EVENT: sent with signal_event() by device gid
+ */
 enum dibs_user_dev_event_type {
-	DIBS_USER_BUF_EVENT = 0,	/* about a buffer (@token) */
-	DIBS_USER_DEV_EVENT = 1,	/* about a device (@gid) */
-	DIBS_USER_SW_EVENT = 2,		/* signal_event() of device @gid */
+	DIBS_USER_BUF_EVENT = 0,
+	DIBS_USER_DEV_EVENT = 1,
+	DIBS_USER_SW_EVENT = 2,
 };
 
-/*
+/**
  * struct dibs_user_event - one record of read()
+ * @size: length of this record in bytes
+ * @kind: an enum dibs_user_event_kind
+ * @token: token of the DMB the record concerns, or 0
+ * @idx: index of the signalled DMB
+ * @dmbemask: signal bits of the DMB, merged
+ * @reserved: zero
+ * @type: an enum dibs_user_dev_event_type
+ * @subtype: event subtype, or the code of an SW event
+ * @gid: GID of the device the event concerns, or the sender's
+ * @time: when the event happened, as the device reports it
+ * @data: event specific data
  *
  * read() returns as many whole records as fit into its buffer (EINVAL if
  * not even one fits); it blocks until one is there unless O_NONBLOCK
