@@ -604,7 +604,7 @@ static int dtc_bench(const char *name, unsigned int cpus, unsigned int count,
 	for_each_online_cpu(cpu) {
 		if (i == cpus)
 			break;
-		tasks[i] = kthread_create(dtc_bench_fn, &bt[i], "dtc_bench/%u",
+		tasks[i] = kthread_create(dtc_bench_fn, &bt[i], "dibs_tc_bench/%u",
 					  cpu);
 		if (IS_ERR(tasks[i])) {
 			err = PTR_ERR(tasks[i]);
