@@ -17,8 +17,8 @@
  *             unregister-peer DEV GID  free the DMBs held on DEV for GID
  *             vlan-add DEV VID         dibs_add_vlan_id() as this client
  *             vlan-del DEV VID         dibs_del_vlan_id() as this client
- *             vlan-add-op DEV VID      dibs->ops->add_vlan_id(), which
- *                                      names no client
+ *             vlan-add-op DEV VID      dibs->ops->add_vlan_id(), as a
+ *                                      client written for upstream does
  *             vlan-del-op DEV VID      dibs->ops->del_vlan_id()
  *             race DEV COUNT           register and unregister one DMB
  *                                      COUNT times on DEV without the
@@ -387,7 +387,7 @@ static int dtc_unregister_peer(const char *name, const char *text)
 	return err;
 }
 
-/* @op: through dibs->ops, which names no client, instead of the API */
+/* @op: the driver op through dibs->ops, as upstream clients call it */
 static int dtc_vlan(const char *name, u32 vid, bool add, bool op)
 {
 	struct dtc_dev *tdev;

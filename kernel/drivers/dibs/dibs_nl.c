@@ -1084,12 +1084,10 @@ static int dibs_nl_vlan_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 	    nla_put_string(skb, DIBS_A_VLAN_DEV_NAME, dev_name(&dibs->dev)) ||
 	    nla_put_u16(skb, DIBS_A_VLAN_ID, ref->vid))
 		goto err_cancel_msg;
-	if (ref->client_id != DIBS_VLAN_ANON &&
-	    (nla_put_u32(skb, DIBS_A_VLAN_CLIENT_ID, ref->client_id) ||
-	     nla_put_string(skb, DIBS_A_VLAN_CLIENT_NAME,
-			    dibs_client_name(ref->client_id))))
-		goto err_cancel_msg;
-	if (nla_put_u32(skb, DIBS_A_VLAN_REFS, ref->refs))
+	if (nla_put_u32(skb, DIBS_A_VLAN_CLIENT_ID, ref->client_id) ||
+	    nla_put_string(skb, DIBS_A_VLAN_CLIENT_NAME,
+			   dibs_client_name(ref->client_id)) ||
+	    nla_put_u32(skb, DIBS_A_VLAN_REFS, ref->refs))
 		goto err_cancel_msg;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -1101,8 +1099,7 @@ err_cancel_msg:
 
 /*
  * Where a vlan-get dump resumes, and its filter. It resumes by key, the
- * order of dibs_dev_track::vlans: VLAN id, then anonymous references
- * before clients' by client id.
+ * order of dibs_dev_track::vlans: VLAN id, then client id.
  */
 struct dibs_nl_vlan_dump_ctx {
 	/* the device being dumped, 0 before the first */
@@ -1116,10 +1113,10 @@ struct dibs_nl_vlan_dump_ctx {
 	int last_key;
 };
 
-/* anonymous references sort before every client's, as in dibs_track.c */
+/* the order of references to one VLAN, as in dibs_track.c */
 static int dibs_nl_vlan_key(const struct dibs_vlan_ref *ref)
 {
-	return ref->client_id == DIBS_VLAN_ANON ? -1 : ref->client_id;
+	return ref->client_id;
 }
 
 /* whether @ref comes after the last entry the dump sent */

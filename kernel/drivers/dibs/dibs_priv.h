@@ -91,10 +91,7 @@ struct dibs_dmb_info {
 	u64 signals;
 };
 
-/* client_id of VLAN references taken through ops->add_vlan_id() */
-#define DIBS_VLAN_ANON		NO_DIBS_CLIENT
-
-/* references of one client (or DIBS_VLAN_ANON) to one VLAN of a device */
+/* references of one client to one VLAN of a device */
 struct dibs_vlan_ref {
 	/* entry in dibs_dev_track::vlans */
 	struct list_head list;
@@ -123,7 +120,7 @@ struct dibs_dev_track {
 	unsigned long bound;
 	/* serialises VLAN changes, which call the driver */
 	struct mutex vlan_lock;
-	/* struct dibs_vlan_ref by VLAN id, anonymous first, then client id */
+	/* struct dibs_vlan_ref by VLAN id, then client id */
 	struct list_head vlans;
 	struct dibs_stats stats;
 };

@@ -554,12 +554,6 @@ int dibs_track_peers(struct dibs_dev *dibs, struct dibs_peer **peers)
 
 /* VLANs */
 
-/* anonymous references sort before every client's */
-static int dibs_vlan_key(u8 client_id)
-{
-	return client_id == DIBS_VLAN_ANON ? -1 : client_id;
-}
-
 static int dibs_vlan_get(struct dibs_dev *dibs, u8 client_id, u64 vlan_id)
 {
 	struct dibs_dev_track *t = dibs->track;
@@ -579,7 +573,7 @@ static int dibs_vlan_get(struct dibs_dev *dibs, u8 client_id, u64 vlan_id)
 		}
 		if (ref->vid < vlan_id ||
 		    (ref->vid == vlan_id &&
-		     dibs_vlan_key(ref->client_id) < dibs_vlan_key(client_id)))
+		     ref->client_id < client_id))
 			pos = &ref->list;
 	}
 	if (!found) {

@@ -169,7 +169,7 @@ enum {
  * DIBS_A_VLAN_DEV_INDEX (u32): Index of the device; a dump filter in requests.
  * DIBS_A_VLAN_DEV_NAME (string): Name of the device; a dump filter in requests.
  * DIBS_A_VLAN_ID (u16): The VLAN id.
- * DIBS_A_VLAN_CLIENT_ID (u32): The client holding the references; absent for references taken through the device's add_vlan_id op, which names no client.
+ * DIBS_A_VLAN_CLIENT_ID (u32): The client holding the references.
  * DIBS_A_VLAN_CLIENT_NAME (string): Name of that client.
  * DIBS_A_VLAN_REFS (u32): References the client holds on the VLAN of the device.
  */
