@@ -604,6 +604,8 @@ static void __exit dibs_exit(void)
 	/* no request may reach a device that is being torn down */
 	dibs_nl_exit();
 	dibs_loopback_exit();
+	/* DMB records still waiting for their RCU callback, in this module */
+	rcu_barrier();
 	dibs_client_stats_exit();
 	class_destroy(dibs_class);
 }

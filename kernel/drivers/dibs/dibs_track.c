@@ -283,15 +283,31 @@ struct dibs_dmb_rec {
 	char client_name[DIBS_CLIENT_NAME_MAX_LEN + 1];
 	/* attach_dmb() calls not yet balanced by detach_dmb(); track->lock */
 	unsigned int attach_count;
-	/* written by the data path, without a lock */
-	atomic64_t bytes;
-	atomic64_t moves;
-	atomic64_t signals;
+	/* written by the data path, each CPU its own */
+	struct dibs_dmb_pcpu __percpu *pcpu;
 };
+
+/* what the data path counts of one DMB on one CPU */
+struct dibs_dmb_pcpu {
+	struct u64_stats_sync syncp;
+	u64_stats_t bytes;
+	u64_stats_t moves;
+	u64_stats_t signals;
+};
+
+static void dibs_dmb_rec_free(struct rcu_head *head)
+{
+	struct dibs_dmb_rec *rec = container_of(head, struct dibs_dmb_rec, rcu);
+
+	free_percpu(rec->pcpu);
+	kfree(rec);
+}
 
 static void dibs_dmb_rec_info(const struct dibs_dmb_rec *rec,
 			      struct dibs_dmb_info *info)
 {
+	int cpu;
+
 	info->token = rec->token;
 	uuid_copy(&info->rgid, &rec->rgid);
 	info->idx = rec->idx;
@@ -301,9 +317,24 @@ static void dibs_dmb_rec_info(const struct dibs_dmb_rec *rec,
 	info->client_id = rec->client_id;
 	strscpy(info->client_name, rec->client_name, sizeof(info->client_name));
 	info->attached = rec->attach_count;
-	info->bytes = atomic64_read(&rec->bytes);
-	info->moves = atomic64_read(&rec->moves);
-	info->signals = atomic64_read(&rec->signals);
+	info->bytes = 0;
+	info->moves = 0;
+	info->signals = 0;
+	for_each_possible_cpu(cpu) {
+		const struct dibs_dmb_pcpu *pcpu = per_cpu_ptr(rec->pcpu, cpu);
+		u64 bytes, moves, signals;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&pcpu->syncp);
+			bytes = u64_stats_read(&pcpu->bytes);
+			moves = u64_stats_read(&pcpu->moves);
+			signals = u64_stats_read(&pcpu->signals);
+		} while (u64_stats_fetch_retry(&pcpu->syncp, start));
+		info->bytes += bytes;
+		info->moves += moves;
+		info->signals += signals;
+	}
 }
 
 /* the record of DMB @idx if its token is @token; t->lock held */
@@ -345,7 +376,7 @@ int dibs_dmb_track_add(struct dibs_dev *dibs, const struct dibs_dmb *dmb,
 	struct dibs_dmb_info info;
 	struct dibs_dmb_rec *rec;
 	unsigned long flags;
-	int err = 0;
+	int err = 0, cpu;
 
 	might_sleep();
 	if (!t || id >= MAX_DIBS_CLIENTS) {
@@ -353,10 +384,15 @@ int dibs_dmb_track_add(struct dibs_dev *dibs, const struct dibs_dmb *dmb,
 		goto out_count;
 	}
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-	if (!rec) {
+	if (rec)
+		rec->pcpu = alloc_percpu(struct dibs_dmb_pcpu);
+	if (!rec || !rec->pcpu) {
+		kfree(rec);
 		err = -ENOMEM;
 		goto out_count;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(rec->pcpu, cpu)->syncp);
 	rec->token = dmb->dmb_tok;
 	uuid_copy(&rec->rgid, &dmb->rgid);
 	rec->idx = dmb->idx;
@@ -380,6 +416,7 @@ int dibs_dmb_track_add(struct dibs_dev *dibs, const struct dibs_dmb *dmb,
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (err) {
+		free_percpu(rec->pcpu);
 		kfree(rec);
 		goto out_count;
 	}
@@ -416,7 +453,7 @@ static void dibs_track_forget_dmb(struct dibs_dev *dibs,
 					    unregistered);
 	dibs_nl_dmb_notify(dibs, &info, DIBS_CMD_DMB_DEL_NTF);
 	/* the data path may still be counting into it */
-	kfree_rcu(rec, rcu);
+	call_rcu(&rec->rcu, dibs_dmb_rec_free);
 }
 
 void dibs_dmb_track_del(struct dibs_dev *dibs, const struct dibs_dmb *dmb)
@@ -456,6 +493,22 @@ void dibs_dmb_track_attach(struct dibs_dev *dibs, u32 idx, u64 token,
 }
 EXPORT_SYMBOL_GPL(dibs_dmb_track_attach);
 
+static void dibs_dmb_count_move(struct dibs_dmb_rec *rec, unsigned int size,
+				bool sf)
+{
+	struct dibs_dmb_pcpu *pcpu;
+	unsigned long flags;
+
+	pcpu = get_cpu_ptr(rec->pcpu);
+	flags = u64_stats_update_begin_irqsave(&pcpu->syncp);
+	u64_stats_inc(&pcpu->moves);
+	u64_stats_add(&pcpu->bytes, size);
+	if (sf)
+		u64_stats_inc(&pcpu->signals);
+	u64_stats_update_end_irqrestore(&pcpu->syncp, flags);
+	put_cpu_ptr(rec->pcpu);
+}
+
 void dibs_dmb_track_move(struct dibs_dev *dibs, u32 idx, u64 token,
 			 unsigned int size, bool sf, int err)
 {
@@ -475,12 +528,8 @@ void dibs_dmb_track_move(struct dibs_dev *dibs, u32 idx, u64 token,
 	      rcu_dereference(by_idx[idx]) : NULL;
 	if (rec && rec->token == token) {
 		owner = rec->client_id;
-		if (!err) {
-			atomic64_inc(&rec->moves);
-			atomic64_add(size, &rec->bytes);
-			if (sf)
-				atomic64_inc(&rec->signals);
-		}
+		if (!err)
+			dibs_dmb_count_move(rec, size, sf);
 	}
 	rcu_read_unlock();
 	if (owner < MAX_DIBS_CLIENTS)
