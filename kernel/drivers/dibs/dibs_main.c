@@ -22,7 +22,7 @@
 #include "dibs_loopback.h"
 #include "dibs_priv.h"
 
-MODULE_DESCRIPTION("Direct Internal Buffer Sharing (dibs) core and loopback devices");
+MODULE_DESCRIPTION("Direct Internal Buffer Sharing (dibs) core");
 MODULE_LICENSE("GPL");
 
 static struct class *dibs_class;
