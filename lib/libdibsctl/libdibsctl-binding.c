@@ -26,7 +26,12 @@ static int dibsctl_binding_dump(struct dibsctl *ctx, int attr,
 	*list = NULL;
 	err = dibsctl_rec_dump(ctx, DIBS_CMD_BINDING_GET, &dibsctl_binding_set,
 			       &filter, 1, list);
-	if (err == -EOPNOTSUPP) {
+	/*
+	 * The object itself was read (or created) already: had it gone by
+	 * now (ENODEV, ENOENT), the caller still reports what it read.
+	 */
+	if (err == -EOPNOTSUPP ||
+	    (name && (err == -ENODEV || err == -ENOENT))) {
 		dibsctl_clear_error(ctx);
 		return 0;
 	}
