@@ -17,7 +17,6 @@ const struct nla_policy dibs_nl_dev_policy[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = { .type = NLA_U32 },
 	[DIBS_A_DEV_MMAPPED_RDMB] = { .type = NLA_FLAG },
 	[DIBS_A_DEV_FORCE] = { .type = NLA_FLAG },
-	[DIBS_A_DEV_BOUND_CLIENT] = { .type = NLA_NESTED },
 };
 
 const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1] = {
@@ -30,14 +29,12 @@ const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = "dmbs-in-use",
 	[DIBS_A_DEV_MMAPPED_RDMB] = "mmapped-rdmb",
 	[DIBS_A_DEV_FORCE] = "force",
-	[DIBS_A_DEV_BOUND_CLIENT] = "bound-client",
 };
 
 const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1] = {
 	[DIBS_A_CLIENT_ID] = { .type = NLA_U32 },
 	[DIBS_A_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
 	[DIBS_A_CLIENT_DMBS] = { .type = NLA_U32 },
-	[DIBS_A_CLIENT_BOUND_DEV] = { .type = NLA_NESTED },
 	[DIBS_A_CLIENT_DEV_INDEX] = { .type = NLA_U32 },
 	[DIBS_A_CLIENT_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
 	[DIBS_A_CLIENT_FORCE] = { .type = NLA_FLAG },
@@ -47,10 +44,25 @@ const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1] = {
 	[DIBS_A_CLIENT_ID] = "id",
 	[DIBS_A_CLIENT_NAME] = "name",
 	[DIBS_A_CLIENT_DMBS] = "dmbs",
-	[DIBS_A_CLIENT_BOUND_DEV] = "bound-dev",
 	[DIBS_A_CLIENT_DEV_INDEX] = "dev-index",
 	[DIBS_A_CLIENT_DEV_NAME] = "dev-name",
 	[DIBS_A_CLIENT_FORCE] = "force",
+};
+
+const struct nla_policy dibs_nl_binding_policy[DIBS_A_BINDING_MAX + 1] = {
+	[DIBS_A_BINDING_DEV_INDEX] = { .type = NLA_U32 },
+	[DIBS_A_BINDING_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
+	[DIBS_A_BINDING_CLIENT_ID] = { .type = NLA_U32 },
+	[DIBS_A_BINDING_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
+	[DIBS_A_BINDING_DMBS] = { .type = NLA_U32 },
+};
+
+const char *const dibs_nl_binding_attr_name[DIBS_A_BINDING_MAX + 1] = {
+	[DIBS_A_BINDING_DEV_INDEX] = "dev-index",
+	[DIBS_A_BINDING_DEV_NAME] = "dev-name",
+	[DIBS_A_BINDING_CLIENT_ID] = "client-id",
+	[DIBS_A_BINDING_CLIENT_NAME] = "client-name",
+	[DIBS_A_BINDING_DMBS] = "dmbs",
 };
 
 const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1] = {
@@ -188,6 +200,7 @@ const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1] = {
 	[DIBS_CMD_VLAN_GET] = "vlan-get",
 	[DIBS_CMD_STATS_GET] = "stats-get",
 	[DIBS_CMD_STATS_RESET] = "stats-reset",
+	[DIBS_CMD_BINDING_GET] = "binding-get",
 };
 
 const char *const dibs_nl_dev_type_name[DIBS_DEV_TYPE_MAX + 1] = {

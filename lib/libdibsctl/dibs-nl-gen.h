@@ -15,6 +15,8 @@ extern const struct nla_policy dibs_nl_dev_policy[DIBS_A_DEV_MAX + 1];
 extern const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1];
 extern const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1];
 extern const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1];
+extern const struct nla_policy dibs_nl_binding_policy[DIBS_A_BINDING_MAX + 1];
+extern const char *const dibs_nl_binding_attr_name[DIBS_A_BINDING_MAX + 1];
 extern const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1];
 extern const char *const dibs_nl_dmb_attr_name[DIBS_A_DMB_MAX + 1];
 extern const struct nla_policy dibs_nl_gid_policy[DIBS_A_GID_MAX + 1];

@@ -38,9 +38,15 @@ DIBSCTL_EXPORT int dibsctl_client_list_new(struct dibsctl *ctx,
 	dibsctl_clear_error(ctx);
 	err = dibsctl_rec_dump(ctx, DIBS_CMD_CLIENT_GET, &dibsctl_client_set,
 			       NULL, 0, &l);
-	if (!err)
-		*list = (struct dibsctl_client_list *)l;
-	return err;
+	if (err)
+		return err;
+	err = dibsctl_client_read_bindings(ctx, l->recs, l->count, NULL);
+	if (err) {
+		dibsctl_rec_list_unref(l);
+		return err;
+	}
+	*list = (struct dibsctl_client_list *)l;
+	return 0;
 }
 
 static int dibsctl_client_get(struct dibsctl *ctx, const char *name,
@@ -63,9 +69,20 @@ static int dibsctl_client_get(struct dibsctl *ctx, const char *name,
 		err = dibsctl_rec_transact_one(ctx, msg, &dibsctl_client_set,
 					       &rec);
 	nlmsg_free(msg);
-	if (!err)
-		*client = (struct dibsctl_client *)rec;
-	return err;
+	if (err)
+		return err;
+	if (!dibsctl_rec_has(rec, DIBS_A_CLIENT_NAME))
+		err = dibsctl_fail(ctx, -EBADMSG,
+				   "the kernel's client has no name");
+	else
+		err = dibsctl_client_read_bindings(ctx, &rec, 1,
+						   rec->s[DIBS_A_CLIENT_NAME]);
+	if (err) {
+		dibsctl_rec_unref(rec);
+		return err;
+	}
+	*client = (struct dibsctl_client *)rec;
+	return 0;
 }
 
 DIBSCTL_EXPORT int dibsctl_client_new_from_name(struct dibsctl *ctx,

@@ -182,6 +182,9 @@ static int dibsctl_transact_one(struct dibsctl *ctx, struct nl_msg *msg,
 				   "the kernel replied with %zu devices instead of one",
 				   replies->count);
 	if (!err)
+		err = dibsctl_dev_read_bindings(ctx, replies->devs, 1,
+						replies->devs[0]->name);
+	if (!err)
 		*dev = dibsctl_dev_ref(replies->devs[0]);
 	dibsctl_dev_list_unref(replies);
 	return err;
@@ -214,6 +217,9 @@ DIBSCTL_EXPORT int dibsctl_dev_list_new(struct dibsctl *ctx,
 			err = dibsctl_nl_transact(ctx, msg, l);
 			nlmsg_free(msg);
 		}
+		if (!err)
+			err = dibsctl_dev_read_bindings(ctx, l->devs, l->count,
+							NULL);
 	}
 	if (err) {
 		dibsctl_dev_list_unref(l);

@@ -91,6 +91,10 @@ static void dibsctl_set_attr_names(struct dibsctl *ctx, uint8_t cmd)
 		ctx->attr_names = dibs_nl_stats_attr_name;
 		ctx->attr_max = DIBS_A_STATS_MAX;
 		break;
+	case DIBS_CMD_BINDING_GET:
+		ctx->attr_names = dibs_nl_binding_attr_name;
+		ctx->attr_max = DIBS_A_BINDING_MAX;
+		break;
 	default:
 		ctx->attr_names = dibs_nl_dev_attr_name;
 		ctx->attr_max = DIBS_A_DEV_MAX;
@@ -289,48 +293,14 @@ int dibsctl_dev_new_from_nlmsg(struct nlmsghdr *nlh, struct dibsctl_dev **dev)
 					  dev);
 }
 
-/* The bound-client nests of a device, each a client with id and name. */
-static int dibsctl_dev_parse_clients(struct dibsctl_dev *d, struct nlattr **tb,
-				     struct nlattr *attrs, int len)
-{
-	struct nlattr *nest;
-	int rem, err;
-
-	if (!tb[DIBS_A_DEV_BOUND_CLIENT])
-		return 0;
-	d->clients = (struct dibsctl_client_list *)dibsctl_rec_list_alloc();
-	if (!d->clients)
-		return -ENOMEM;
-	nla_for_each_attr(nest, attrs, len, rem) {
-		struct nlattr *ctb[DIBS_A_CLIENT_MAX + 1];
-		struct dibsctl_rec *rec;
-
-		if (nla_type(nest) != DIBS_A_DEV_BOUND_CLIENT)
-			continue;
-		if (nla_parse_nested(ctb, DIBS_A_CLIENT_MAX, nest,
-				     dibs_nl_client_policy) < 0)
-			return -EBADMSG;
-		err = dibsctl_rec_from_attrs(&dibsctl_client_set, ctb, &rec);
-		if (err)
-			return err;
-		err = dibsctl_rec_list_append(&d->clients->list, rec);
-		dibsctl_rec_unref(rec);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /*
- * From parsed attributes: of a whole message (@attrs, @len: its
- * attributes, for the multi-attr nests), or of a nest (@attrs NULL:
- * only the attributes that came, no flags, no nests).
+ * From parsed attributes: of a whole message (@attrs not NULL), or of a
+ * nest (@attrs NULL: only the attributes that came, no flags).
  */
 int dibsctl_dev_new_from_attrs(struct nlattr **tb, struct nlattr *attrs,
 			       int len, struct dibsctl_dev **dev)
 {
 	struct dibsctl_dev *d;
-	int err;
 
 	d = dibsctl_dev_alloc();
 	if (!d)
@@ -376,11 +346,6 @@ int dibsctl_dev_new_from_attrs(struct nlattr **tb, struct nlattr *attrs,
 		/* A netlink reply always answers a flag: absent means false. */
 		d->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
 		d->present |= DIBSCTL_HAS(DIBS_A_DEV_MMAPPED_RDMB);
-		err = dibsctl_dev_parse_clients(d, tb, attrs, len);
-		if (err) {
-			dibsctl_dev_unref(d);
-			return err;
-		}
 	}
 
 	*dev = d;

@@ -55,7 +55,7 @@ struct dibsctl_dev {
 	bool mmapped_rdmb;
 	uint8_t gid[DIBS_GID_LEN];
 	char name[DIBS_DEV_NAME_MAX_LEN + 1];
-	/* bound-client nests of a dev-get reply; NULL when none came. */
+	/* Its bindings (binding-get); NULL when they were not read. */
 	struct dibsctl_client_list *clients;
 };
 
@@ -79,7 +79,10 @@ struct dibsctl_rec {
 	uint64_t u[DIBSCTL_REC_ATTRS];		/* integers and flags */
 	char *s[DIBSCTL_REC_ATTRS];		/* strings */
 	uint8_t gid[DIBS_GID_LEN];		/* the one binary attribute */
-	/* Nested devices (a client's bound-dev); NULL when none came. */
+	/*
+	 * A client's devices: its bindings (binding-get), or the device of
+	 * a bind/unbind event; NULL when they were not read.
+	 */
 	struct dibsctl_dev_list *devs;
 };
 
@@ -94,8 +97,6 @@ struct dibsctl_rec_list {
 struct dibsctl_set {
 	int max;
 	const struct nla_policy *policy;
-	/* A multi-attr nest of set dev, or 0. */
-	int dev_nest;
 };
 
 struct dibsctl_client { struct dibsctl_rec rec; };
@@ -110,7 +111,25 @@ struct dibsctl_stats { struct dibsctl_rec rec; };
 struct dibsctl_stats_list { struct dibsctl_rec_list list; };
 
 extern const struct dibsctl_set dibsctl_client_set, dibsctl_dmb_set,
-	dibsctl_gid_set, dibsctl_vlan_set, dibsctl_stats_set;
+	dibsctl_gid_set, dibsctl_vlan_set, dibsctl_stats_set,
+	dibsctl_binding_set;
+
+/*
+ * libdibsctl-binding.c: the bindings (binding-get) of @n devices or
+ * clients, optionally only those of the device or client named @name,
+ * into each one's clients or devs list.  Bindings of objects not in the
+ * array are left out.
+ */
+int dibsctl_dev_read_bindings(struct dibsctl *ctx, struct dibsctl_dev **devs,
+			      size_t n, const char *name);
+int dibsctl_client_read_bindings(struct dibsctl *ctx,
+				 struct dibsctl_rec **clients, size_t n,
+				 const char *name);
+/* The same from @bindings (binding records), for the host tests too. */
+int dibsctl_dev_set_bindings(struct dibsctl_dev **devs, size_t n,
+			     const struct dibsctl_rec_list *bindings);
+int dibsctl_client_set_bindings(struct dibsctl_rec **clients, size_t n,
+				const struct dibsctl_rec_list *bindings);
 
 /* libdibsctl-rec.c */
 struct dibsctl_rec *dibsctl_rec_alloc(void);

@@ -20,11 +20,16 @@ _Static_assert(DIBS_A_DMB_MAX < DIBSCTL_REC_ATTRS, "dmb attributes");
 _Static_assert(DIBS_A_GID_MAX < DIBSCTL_REC_ATTRS, "gid attributes");
 _Static_assert(DIBS_A_VLAN_MAX < DIBSCTL_REC_ATTRS, "vlan attributes");
 _Static_assert(DIBS_A_STATS_MAX < DIBSCTL_REC_ATTRS, "stats attributes");
+_Static_assert(DIBS_A_BINDING_MAX < DIBSCTL_REC_ATTRS, "binding attributes");
 
 const struct dibsctl_set dibsctl_client_set = {
 	.max = DIBS_A_CLIENT_MAX,
 	.policy = dibs_nl_client_policy,
-	.dev_nest = DIBS_A_CLIENT_BOUND_DEV,
+};
+
+const struct dibsctl_set dibsctl_binding_set = {
+	.max = DIBS_A_BINDING_MAX,
+	.policy = dibs_nl_binding_policy,
 };
 
 const struct dibsctl_set dibsctl_dmb_set = {
@@ -216,60 +221,14 @@ err_bad_msg:
 	return -EBADMSG;
 }
 
-/* The set's multi-attr dev nests, in order, into rec->devs. */
-static int dibsctl_rec_parse_devs(const struct dibsctl_set *set,
-				  struct dibsctl_rec *rec,
-				  struct nlattr *attrs, int len)
-{
-	struct nlattr *nest;
-	int rem, err;
-
-	rec->devs = dibsctl_dev_list_alloc();
-	if (!rec->devs)
-		return -ENOMEM;
-	nla_for_each_attr(nest, attrs, len, rem) {
-		struct nlattr *tb[DIBS_A_DEV_MAX + 1];
-		struct dibsctl_dev *dev;
-
-		if (nla_type(nest) != set->dev_nest)
-			continue;
-		if (nla_parse_nested(tb, DIBS_A_DEV_MAX, nest,
-				     dibs_nl_dev_policy) < 0)
-			return -EBADMSG;
-		err = dibsctl_dev_new_from_attrs(tb, NULL, 0, &dev);
-		if (err)
-			return err;
-		err = dibsctl_dev_list_append(rec->devs, dev);
-		dibsctl_dev_unref(dev);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 int dibsctl_rec_new_from_nlmsg(const struct dibsctl_set *set,
 			       struct nlmsghdr *nlh, struct dibsctl_rec **out)
 {
 	struct nlattr *tb[DIBSCTL_REC_ATTRS];
-	struct genlmsghdr *gnlh = nlmsg_data(nlh);
-	struct dibsctl_rec *rec;
-	int err;
 
 	if (genlmsg_parse(nlh, 0, tb, set->max, set->policy) < 0)
 		return -EBADMSG;
-	err = dibsctl_rec_from_attrs(set, tb, &rec);
-	if (err)
-		return err;
-	if (set->dev_nest) {
-		err = dibsctl_rec_parse_devs(set, rec, genlmsg_attrdata(gnlh, 0),
-					     genlmsg_attrlen(gnlh, 0));
-		if (err) {
-			dibsctl_rec_unref(rec);
-			return err;
-		}
-	}
-	*out = rec;
-	return 0;
+	return dibsctl_rec_from_attrs(set, tb, out);
 }
 
 struct dibsctl_rec_collect {

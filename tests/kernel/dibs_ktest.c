@@ -44,7 +44,6 @@ static const char *const attr_names[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = "dmbs-in-use",
 	[DIBS_A_DEV_MMAPPED_RDMB] = "mmapped-rdmb",
 	[DIBS_A_DEV_FORCE] = "force",
-	[DIBS_A_DEV_BOUND_CLIENT] = "bound-client",
 };
 
 const char *dibs_attr_name(int attr)
@@ -143,9 +142,6 @@ void dibs_dev_format(const struct dibs_dev_msg *dev, char *buf, size_t len)
 		append(buf, len, &used, "dmbs_in_use=%u ", dev->dmbs_in_use);
 	append(buf, len, &used, "mmapped_rdmb=%d",
 	       (int)DIBS_HAS(dev, DIBS_A_DEV_MMAPPED_RDMB));
-	for (int i = 0; i < dev->nbound; i++)
-		append(buf, len, &used, " bound_client=%u:%s", dev->bound_id[i],
-		       dev->bound_name[i]);
 	if (dev->malformed[0])
 		append(buf, len, &used, " malformed=\"%s\"", dev->malformed);
 }
@@ -163,9 +159,7 @@ bool dibs_dev_equal(const struct dibs_dev_msg *a, const struct dibs_dev_msg *b,
 	if (strcmp(a->name, b->name) || a->index != b->index ||
 	    a->type != b->type || memcmp(a->gid, b->gid, DIBS_GID_LEN) ||
 	    a->fabric_id != b->fabric_id || a->max_dmbs != b->max_dmbs ||
-	    a->dmbs_in_use != b->dmbs_in_use || a->nbound != b->nbound ||
-	    memcmp(a->bound_id, b->bound_id, sizeof(a->bound_id)) ||
-	    memcmp(a->bound_name, b->bound_name, sizeof(a->bound_name)) ||
+	    a->dmbs_in_use != b->dmbs_in_use ||
 	    strcmp(a->malformed, b->malformed))
 		goto differ;
 	return true;
@@ -187,7 +181,7 @@ static void check_attr(struct dibs_dev_msg *dev, struct nlattr *nla, int attr)
 	};
 	int got = nla_len(nla);
 
-	if (dev->malformed[0] || attr == DIBS_A_DEV_BOUND_CLIENT)
+	if (dev->malformed[0])
 		return;
 	if (attr == DIBS_A_DEV_NAME) {
 		const char *s = nla_data(nla);
@@ -203,32 +197,6 @@ static void check_attr(struct dibs_dev_msg *dev, struct nlattr *nla, int attr)
 		snprintf(dev->malformed, sizeof(dev->malformed),
 			 "%s has %d bytes, the spec says %d",
 			 dibs_attr_name(attr), got, sizes[attr]);
-}
-
-/* The bound-client nests of a dev message (multi-attr: tb holds one). */
-static void parse_bound_clients(struct nl_msg *msg, struct dibs_dev_msg *dev)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *nla, *tb[DIBS_A_CLIENT_MAX + 1];
-	int rem;
-
-	nla_for_each_attr(nla, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
-			  rem) {
-		if (nla_type(nla) != DIBS_A_DEV_BOUND_CLIENT)
-			continue;
-		if (dev->nbound == 8 ||
-		    nla_parse_nested(tb, DIBS_A_CLIENT_MAX, nla, NULL) ||
-		    !tb[DIBS_A_CLIENT_ID] || !tb[DIBS_A_CLIENT_NAME]) {
-			snprintf(dev->malformed, sizeof(dev->malformed),
-				 "bound-client is not a nest of id and name");
-			return;
-		}
-		dev->bound_id[dev->nbound] = nla_get_u32(tb[DIBS_A_CLIENT_ID]);
-		snprintf(dev->bound_name[dev->nbound], sizeof(dev->bound_name[0]),
-			 "%.*s", nla_len(tb[DIBS_A_CLIENT_NAME]),
-			 (char *)nla_data(tb[DIBS_A_CLIENT_NAME]));
-		dev->nbound++;
-	}
 }
 
 static void parse_dev(struct nl_msg *msg, struct dibs_dev_msg *dev)
@@ -276,7 +244,6 @@ static void parse_dev(struct nl_msg *msg, struct dibs_dev_msg *dev)
 	if (tb[DIBS_A_DEV_DMBS_IN_USE])
 		dev->dmbs_in_use = nla_get_u32(tb[DIBS_A_DEV_DMBS_IN_USE]);
 	dev->mmapped_rdmb = tb[DIBS_A_DEV_MMAPPED_RDMB] != NULL;
-	parse_bound_clients(msg, dev);
 }
 
 static int set_sockopts(struct nl_sock *sk)
@@ -349,19 +316,18 @@ struct nl_msg *dibs_genl_msg(const struct dibs_genl *g, uint8_t cmd, int flags)
 
 /* Records: every attribute set of the spec, for the checks of the ops. */
 enum attr_kind {
-	K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_BIN, K_FLAG, K_NEST, K_PAD,
+	K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_BIN, K_FLAG, K_PAD,
 };
 
 struct attr_desc {
 	const char *name;
 	enum attr_kind kind;
-	int nest_set;		/* for K_NEST */
 	int max_len;		/* for K_STR: longest string without NUL */
 };
 
 static const struct attr_desc dev_attrs[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_INDEX] = { "index", K_U32 },
-	[DIBS_A_DEV_NAME] = { "name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_DEV_NAME] = { "name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_DEV_TYPE] = { "type", K_U32 },
 	[DIBS_A_DEV_GID] = { "gid", K_BIN },
 	[DIBS_A_DEV_FABRIC_ID] = { "fabric-id", K_U16 },
@@ -369,25 +335,23 @@ static const struct attr_desc dev_attrs[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_DMBS_IN_USE] = { "dmbs-in-use", K_U32 },
 	[DIBS_A_DEV_MMAPPED_RDMB] = { "mmapped-rdmb", K_FLAG },
 	[DIBS_A_DEV_FORCE] = { "force", K_FLAG },
-	[DIBS_A_DEV_BOUND_CLIENT] = { "bound-client", K_NEST, DIBS_SET_CLIENT },
 };
 
 static const struct attr_desc client_attrs[DIBS_A_CLIENT_MAX + 1] = {
 	[DIBS_A_CLIENT_ID] = { "id", K_U32 },
-	[DIBS_A_CLIENT_NAME] = { "name", K_STR, 0, 63 },
+	[DIBS_A_CLIENT_NAME] = { "name", K_STR, 63 },
 	[DIBS_A_CLIENT_DMBS] = { "dmbs", K_U32 },
-	[DIBS_A_CLIENT_BOUND_DEV] = { "bound-dev", K_NEST, DIBS_SET_DEV },
 	[DIBS_A_CLIENT_DEV_INDEX] = { "dev-index", K_U32 },
-	[DIBS_A_CLIENT_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_CLIENT_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_CLIENT_FORCE] = { "force", K_FLAG },
 };
 
 static const struct attr_desc dmb_attrs[DIBS_A_DMB_MAX + 1] = {
 	[DIBS_A_DMB_PAD] = { "pad", K_PAD },
 	[DIBS_A_DMB_DEV_INDEX] = { "dev-index", K_U32 },
-	[DIBS_A_DMB_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_DMB_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_DMB_CLIENT_ID] = { "client-id", K_U32 },
-	[DIBS_A_DMB_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_DMB_CLIENT_NAME] = { "client-name", K_STR, 63 },
 	[DIBS_A_DMB_TOKEN] = { "token", K_U64 },
 	[DIBS_A_DMB_IDX] = { "idx", K_U32 },
 	[DIBS_A_DMB_LEN] = { "len", K_U32 },
@@ -403,7 +367,7 @@ static const struct attr_desc gid_attrs[DIBS_A_GID_MAX + 1] = {
 	[DIBS_A_GID_GID] = { "gid", K_BIN },
 	[DIBS_A_GID_ROLE] = { "role", K_U32 },
 	[DIBS_A_GID_DEV_INDEX] = { "dev-index", K_U32 },
-	[DIBS_A_GID_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_GID_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_GID_FABRIC_ID] = { "fabric-id", K_U16 },
 	[DIBS_A_GID_DMBS] = { "dmbs", K_U32 },
 	[DIBS_A_GID_VLAN_ID] = { "vlan-id", K_U16 },
@@ -412,19 +376,19 @@ static const struct attr_desc gid_attrs[DIBS_A_GID_MAX + 1] = {
 
 static const struct attr_desc vlan_attrs[DIBS_A_VLAN_MAX + 1] = {
 	[DIBS_A_VLAN_DEV_INDEX] = { "dev-index", K_U32 },
-	[DIBS_A_VLAN_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_VLAN_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_VLAN_ID] = { "id", K_U16 },
 	[DIBS_A_VLAN_CLIENT_ID] = { "client-id", K_U32 },
-	[DIBS_A_VLAN_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_VLAN_CLIENT_NAME] = { "client-name", K_STR, 63 },
 	[DIBS_A_VLAN_REFS] = { "refs", K_U32 },
 };
 
 static const struct attr_desc stats_attrs[DIBS_A_STATS_MAX + 1] = {
 	[DIBS_A_STATS_PAD] = { "pad", K_PAD },
 	[DIBS_A_STATS_DEV_INDEX] = { "dev-index", K_U32 },
-	[DIBS_A_STATS_DEV_NAME] = { "dev-name", K_STR, 0, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_STATS_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
 	[DIBS_A_STATS_CLIENT_ID] = { "client-id", K_U32 },
-	[DIBS_A_STATS_CLIENT_NAME] = { "client-name", K_STR, 0, 63 },
+	[DIBS_A_STATS_CLIENT_NAME] = { "client-name", K_STR, 63 },
 	[DIBS_A_STATS_DMBS_IN_USE] = { "dmbs-in-use", K_U32 },
 	[DIBS_A_STATS_DMBS_MAX_IN_USE] = { "dmbs-max-in-use", K_U32 },
 	[DIBS_A_STATS_DMB_REGISTRATIONS] = { "dmb-registrations", K_U64 },
@@ -439,6 +403,14 @@ static const struct attr_desc stats_attrs[DIBS_A_STATS_MAX + 1] = {
 	[DIBS_A_STATS_EVENTS] = { "events", K_U64 },
 };
 
+static const struct attr_desc binding_attrs[DIBS_A_BINDING_MAX + 1] = {
+	[DIBS_A_BINDING_DEV_INDEX] = { "dev-index", K_U32 },
+	[DIBS_A_BINDING_DEV_NAME] = { "dev-name", K_STR, DIBS_DEV_NAME_MAX_LEN },
+	[DIBS_A_BINDING_CLIENT_ID] = { "client-id", K_U32 },
+	[DIBS_A_BINDING_CLIENT_NAME] = { "client-name", K_STR, 63 },
+	[DIBS_A_BINDING_DMBS] = { "dmbs", K_U32 },
+};
+
 static const struct {
 	const struct attr_desc *attrs;
 	int max;
@@ -449,12 +421,11 @@ static const struct {
 	[DIBS_SET_GID] = { gid_attrs, DIBS_A_GID_MAX },
 	[DIBS_SET_VLAN] = { vlan_attrs, DIBS_A_VLAN_MAX },
 	[DIBS_SET_STATS] = { stats_attrs, DIBS_A_STATS_MAX },
+	[DIBS_SET_BINDING] = { binding_attrs, DIBS_A_BINDING_MAX },
 };
 
 _Static_assert(DIBS_A_STATS_MAX < DIBS_REC_ATTRS, "DIBS_REC_ATTRS too small");
 _Static_assert(DIBS_A_DMB_MAX < DIBS_REC_ATTRS, "DIBS_REC_ATTRS too small");
-_Static_assert(DIBS_A_DEV_MAX < DIBS_REC_SUB_ATTRS, "DIBS_REC_SUB_ATTRS too small");
-_Static_assert(DIBS_A_CLIENT_MAX < DIBS_REC_SUB_ATTRS, "DIBS_REC_SUB_ATTRS too small");
 
 int dibs_cmd_set(uint8_t cmd)
 {
@@ -476,6 +447,8 @@ int dibs_cmd_set(uint8_t cmd)
 		return DIBS_SET_VLAN;
 	case DIBS_CMD_STATS_GET: case DIBS_CMD_STATS_RESET:
 		return DIBS_SET_STATS;
+	case DIBS_CMD_BINDING_GET:
+		return DIBS_SET_BINDING;
 	}
 	return DIBS_SET_NONE;
 }
@@ -503,6 +476,7 @@ const char *dibs_cmd_name(uint8_t cmd)
 		[DIBS_CMD_VLAN_GET] = "vlan-get",
 		[DIBS_CMD_STATS_GET] = "stats-get",
 		[DIBS_CMD_STATS_RESET] = "stats-reset",
+		[DIBS_CMD_BINDING_GET] = "binding-get",
 	};
 	static char unknown[32];
 
@@ -543,8 +517,6 @@ static const char *store_attr(int set, const struct nlattr *nla, int attr,
 		return "is not in the spec";
 	case K_PAD:
 		return NULL;
-	case K_NEST:
-		return "is a nest where none is expected";
 	case K_STR:
 		if (len < 1 || len > d->max_len + 1 || !memchr(data, '\0', len))
 			return "is not a NUL-terminated string of the spec's length";
@@ -575,9 +547,9 @@ static const char *store_attr(int set, const struct nlattr *nla, int attr,
 static void parse_rec(struct nl_msg *msg, struct dibs_rec *rec)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct nlattr *nla, *sub;
+	struct nlattr *nla;
 	const char *bad;
-	int rem, srem, set;
+	int rem, set;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->set = DIBS_SET_NONE;
@@ -604,50 +576,19 @@ static void parse_rec(struct nl_msg *msg, struct dibs_rec *rec)
 			return;
 		}
 		d = &sets[set].attrs[attr];
-		if (d->kind != K_NEST) {
-			bad = store_attr(set, nla, attr, &rec->present, rec->u,
-					 rec->s);
-			if (bad) {
-				snprintf(rec->malformed, sizeof(rec->malformed),
-					 "%s %s", d->name, bad);
-				return;
-			}
-			continue;
-		}
-		rec->present |= 1u << attr;
-		if (rec->nsubs == DIBS_REC_SUBS) {
-			snprintf(rec->malformed, sizeof(rec->malformed),
-				 "more than %d %s nests", DIBS_REC_SUBS, d->name);
+		bad = store_attr(set, nla, attr, &rec->present, rec->u, rec->s);
+		if (bad) {
+			snprintf(rec->malformed, sizeof(rec->malformed), "%s %s",
+				 d->name ? d->name : "attribute", bad);
 			return;
 		}
-		nla_for_each_nested(sub, nla, srem) {
-			int sattr = nla_type(sub);
-			struct dibs_sub *ds = &rec->sub[rec->nsubs];
-
-			if (sattr < 1 || sattr > sets[d->nest_set].max ||
-			    sattr >= DIBS_REC_SUB_ATTRS) {
-				snprintf(rec->malformed, sizeof(rec->malformed),
-					 "%s holds attribute %d", d->name, sattr);
-				return;
-			}
-			bad = store_attr(d->nest_set, sub, sattr, &ds->present,
-					 ds->u, ds->s);
-			if (bad) {
-				snprintf(rec->malformed, sizeof(rec->malformed),
-					 "%s: %s %s", d->name,
-					 dibs_set_attr_name(d->nest_set, sattr),
-					 bad);
-				return;
-			}
-		}
-		rec->nsubs++;
 	}
 }
 
 void dibs_rec_format(const struct dibs_rec *rec, char *buf, size_t len)
 {
 	size_t used = 0;
-	int attr, i;
+	int attr;
 
 	buf[0] = '\0';
 	append(buf, len, &used, "%s", dibs_cmd_name(rec->cmd));
@@ -656,7 +597,7 @@ void dibs_rec_format(const struct dibs_rec *rec, char *buf, size_t len)
 	for (attr = 1; attr <= sets[rec->set].max; attr++) {
 		const struct attr_desc *d = &sets[rec->set].attrs[attr];
 
-		if (!DIBS_REC_HAS(rec, attr) || d->kind == K_NEST)
+		if (!DIBS_REC_HAS(rec, attr))
 			continue;
 		if (d->kind == K_STR || d->kind == K_BIN)
 			append(buf, len, &used, " %s=%s", d->name, rec->s[attr]);
@@ -668,25 +609,6 @@ void dibs_rec_format(const struct dibs_rec *rec, char *buf, size_t len)
 		else
 			append(buf, len, &used, " %s=%llu", d->name,
 			       (unsigned long long)rec->u[attr]);
-	}
-	for (i = 0; i < rec->nsubs; i++) {
-		int nest = rec->set == DIBS_SET_DEV ? DIBS_SET_CLIENT : DIBS_SET_DEV;
-
-		append(buf, len, &used, " %s{",
-		       nest == DIBS_SET_CLIENT ? "bound-client" : "bound-dev");
-		for (attr = 1; attr < DIBS_REC_SUB_ATTRS; attr++) {
-			if (!((rec->sub[i].present >> attr) & 1))
-				continue;
-			if (rec->sub[i].s[attr][0])
-				append(buf, len, &used, " %s=%s",
-				       dibs_set_attr_name(nest, attr),
-				       rec->sub[i].s[attr]);
-			else
-				append(buf, len, &used, " %s=%llu",
-				       dibs_set_attr_name(nest, attr),
-				       (unsigned long long)rec->sub[i].u[attr]);
-		}
-		append(buf, len, &used, " }");
 	}
 out:
 	if (rec->malformed[0])

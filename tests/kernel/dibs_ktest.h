@@ -35,10 +35,6 @@ struct dibs_dev_msg {
 	uint32_t max_dmbs;
 	uint32_t dmbs_in_use;
 	bool mmapped_rdmb;
-	/* bound-client nests, in order: client id and name */
-	int nbound;
-	uint32_t bound_id[8];
-	char bound_name[8][64];
 	/* Empty, or why the message does not follow the spec. */
 	char malformed[128];
 };
@@ -50,8 +46,8 @@ struct dibs_dev_msg {
  * or a notification is also parsed into a struct dibs_rec by the attribute
  * set its command uses, with every attribute's size checked against the
  * spec. Integers and flags land in u[attr] (a flag present is 1), strings
- * and GIDs (as lowercase UUID text) in s[attr]; the multi-attr nests
- * (dev bound-client, client bound-dev) in sub[], in arrival order.
+ * and GIDs (as lowercase UUID text) in s[attr]. No reply nests an
+ * object: a nest is malformed.
  */
 struct dibs_genl;
 struct dibs_reply;
@@ -63,19 +59,12 @@ enum dibs_set {
 	DIBS_SET_GID,
 	DIBS_SET_VLAN,
 	DIBS_SET_STATS,
+	DIBS_SET_BINDING,
 	DIBS_SET_NONE,
 };
 
 #define DIBS_REC_ATTRS 24
-#define DIBS_REC_SUB_ATTRS 12
-#define DIBS_REC_SUBS 8
 #define DIBS_REC_STR 64
-
-struct dibs_sub {
-	uint32_t present;
-	uint64_t u[DIBS_REC_SUB_ATTRS];
-	char s[DIBS_REC_SUB_ATTRS][DIBS_REC_STR];
-};
 
 struct dibs_rec {
 	uint8_t cmd;
@@ -83,8 +72,6 @@ struct dibs_rec {
 	uint32_t present;		/* bit n: attribute n was there */
 	uint64_t u[DIBS_REC_ATTRS];
 	char s[DIBS_REC_ATTRS][DIBS_REC_STR];
-	int nsubs;			/* nests beyond DIBS_REC_SUBS: malformed */
-	struct dibs_sub sub[DIBS_REC_SUBS];
 	char malformed[160];		/* empty, or why it breaks the spec */
 };
 

@@ -2,7 +2,8 @@
 /*
  * Clients and binding, with two real clients (dibs_user.ko behind
  * /dev/dibs and tests/modules' dibs_test_client.ko): client-get do (by id,
- * by name) and dump, dev-get's bound-client, client-dev's DMB counts;
+ * by name) and dump, binding-get do and dump (filters, order, the
+ * client's DMB count per device), no bindings nested in dev or client;
  * client-unbind calls del_dev() and stops the handlers, a client cannot
  * register DMBs on a device it is not bound to, client-bind calls
  * add_dev(), both visible in client-get and dev-get; EEXIST, ENOENT,
@@ -89,32 +90,52 @@ static int bind_op(struct dibs_genl *g, struct dibs_reply *r, uint8_t cmd,
 			DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, dev));
 }
 
-/* The bound-dev entry of rec for device index, or NULL. */
-static const struct dibs_sub *bound_dev(const struct dibs_rec *rec,
-					uint32_t index)
+/*
+ * binding-get do of client @client_id and device @dev_index into *rec:
+ * 0, or the kernel's -errno (-ENOENT: not bound).
+ */
+static int binding_get(struct dibs_genl *g, uint32_t client_id,
+		       uint32_t dev_index, struct dibs_rec *rec)
 {
-	int i;
+	struct dibs_reply r;
+	int err;
 
-	for (i = 0; i < rec->nsubs; i++)
-		if (rec->sub[i].u[DIBS_A_DEV_INDEX] == index)
-			return &rec->sub[i];
-	return NULL;
+	err = DIBS_REQ(g, &r, DIBS_CMD_BINDING_GET, 0,
+		       DIBS_PUT_U32(DIBS_A_BINDING_CLIENT_ID, client_id),
+		       DIBS_PUT_U32(DIBS_A_BINDING_DEV_INDEX, dev_index));
+	if (!err && r.nrecs != 1)
+		err = -EPROTO;
+	if (!err)
+		*rec = r.recs[0];
+	dibs_reply_free(&r);
+	return err;
 }
 
-/* Whether dev-get of dev lists client id in bound-client. */
+/* Whether client id is bound to dev (binding-get do), -1 on errors. */
 static int dev_has_client(struct dibs_genl *g, const char *dev, uint32_t id)
 {
 	struct dibs_reply r;
-	int i, found = 0;
+	int err;
 
-	if (dibs_dev_get_name(g, dev, &r) || r.ndevs != 1) {
-		dibs_reply_free(&r);
-		return -1;
-	}
-	for (i = 0; i < r.devs[0].nbound; i++)
-		found |= r.devs[0].bound_id[i] == id;
+	err = DIBS_REQ(g, &r, DIBS_CMD_BINDING_GET, 0,
+		       DIBS_PUT_U32(DIBS_A_BINDING_CLIENT_ID, id),
+		       DIBS_PUT_STR(DIBS_A_BINDING_DEV_NAME, dev));
 	dibs_reply_free(&r);
-	return found;
+	if (err == -ENOENT)
+		return 0;
+	return err ? -1 : 1;
+}
+
+/* The client's DMBs on the device as binding-get says, -1 if unbound. */
+static long binding_dmbs(struct dibs_genl *g, const struct dibs_rec *client,
+			 uint32_t dev_index)
+{
+	struct dibs_rec rec;
+
+	if (binding_get(g, client->u[DIBS_A_CLIENT_ID], dev_index, &rec) ||
+	    !DIBS_REC_HAS(&rec, DIBS_A_BINDING_DMBS))
+		return -1;
+	return (long)rec.u[DIBS_A_BINDING_DMBS];
 }
 
 static long tc_value(const char *dev, const char *key)
@@ -151,20 +172,11 @@ TEST_F(clients, client_get_dump_and_do)
 		EXPECT_TRUE(DIBS_REC_HAS(ids[i], DIBS_A_CLIENT_ID));
 		EXPECT_GE(7, ids[i]->u[DIBS_A_CLIENT_ID]);
 		EXPECT_ATTR_U(ids[i], DIBS_A_CLIENT_DMBS, 0);
-		EXPECT_EQ(self->initial.ndevs + 2, ids[i]->nsubs)
-			TH_LOG("%s: bound-dev entries", names[i]);
-		for (j = 0; j < ids[i]->nsubs; j++) {
-			const struct dibs_sub *s = &ids[i]->sub[j];
-
-			EXPECT_TRUE((s->present >> DIBS_A_DEV_INDEX) & 1);
-			EXPECT_TRUE((s->present >> DIBS_A_DEV_NAME) & 1);
-			EXPECT_TRUE((s->present >> DIBS_A_DEV_DMBS_IN_USE) & 1);
-			EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
-		}
-		EXPECT_NE(NULL, bound_dev(ids[i], self->a_index));
-		EXPECT_NE(NULL, bound_dev(ids[i], self->b_index));
-		if (bound_dev(ids[i], self->a_index))
-			EXPECT_STREQ(DEV_A, bound_dev(ids[i], self->a_index)->s[DIBS_A_DEV_NAME]);
+		/* since version 2 the devices are binding-get's */
+		EXPECT_STREQ("", ids[i]->malformed)
+			TH_LOG("%s: client-get does not follow the spec", names[i]);
+		EXPECT_EQ(0, binding_dmbs(&self->g, ids[i], self->a_index));
+		EXPECT_EQ(0, binding_dmbs(&self->g, ids[i], self->b_index));
 	}
 	EXPECT_NE(self->user.u[DIBS_A_CLIENT_ID], self->tc.u[DIBS_A_CLIENT_ID]);
 
@@ -237,45 +249,131 @@ TEST_F(clients, client_get_refused)
 		TH_LOG("no extack for client-get without a client");
 }
 
-TEST_F(clients, dev_get_bound_client)
+TEST_F(clients, binding_get)
 {
-	struct dibs_reply r;
+	const struct dibs_rec *lo_id, *hi_id;
+	struct dibs_reply devs;
+	struct dibs_rec rec;
+	uint64_t last = 0;
 	int i;
 
-	ASSERT_REQ_OK(dibs_dev_get_name(&self->g, DEV_A, &r), &r);
-	ASSERT_EQ(1, r.ndevs);
-	EXPECT_STREQ("", r.devs[0].malformed);
-	ASSERT_EQ(2, r.devs[0].nbound) TH_LOG("bound-client entries of " DEV_A);
-	/* in id order */
+	lo_id = self->user.u[DIBS_A_CLIENT_ID] < self->tc.u[DIBS_A_CLIENT_ID] ?
+		&self->user : &self->tc;
+	hi_id = lo_id == &self->user ? &self->tc : &self->user;
+
+	/* dev-get carries no bindings: a fixed-size object */
+	ASSERT_REQ_OK(dibs_dev_get_name(&self->g, DEV_A, &devs), &devs);
+	ASSERT_EQ(1, devs.nrecs);
+	EXPECT_STREQ("", devs.recs[0].malformed)
+		TH_LOG("dev-get of " DEV_A " does not follow the spec");
+	EXPECT_STREQ("", devs.devs[0].malformed);
+	dibs_reply_free(&devs);
+
+	/* the bindings of DEV_A: both clients, in id order */
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+			       NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_BINDING_DEV_NAME, DEV_A)),
+		      &self->r);
+	ASSERT_EQ(2, self->r.nrecs) TH_LOG("bindings of " DEV_A);
 	for (i = 0; i < 2; i++) {
-		const struct dibs_rec *c =
-			(self->user.u[DIBS_A_CLIENT_ID] < self->tc.u[DIBS_A_CLIENT_ID]) ==
-			(i == 0) ? &self->user : &self->tc;
+		const struct dibs_rec *b = &self->r.recs[i];
+		const struct dibs_rec *c = i ? hi_id : lo_id;
 
-		EXPECT_EQ(c->u[DIBS_A_CLIENT_ID], r.devs[0].bound_id[i]);
-		EXPECT_STREQ(c->s[DIBS_A_CLIENT_NAME], r.devs[0].bound_name[i]);
+		ASSERT_REC(b, DIBS_CMD_BINDING_GET);
+		EXPECT_ATTR_U(b, DIBS_A_BINDING_DEV_INDEX, self->a_index);
+		EXPECT_ATTR_S(b, DIBS_A_BINDING_DEV_NAME, DEV_A);
+		EXPECT_ATTR_U(b, DIBS_A_BINDING_CLIENT_ID, c->u[DIBS_A_CLIENT_ID]);
+		EXPECT_ATTR_S(b, DIBS_A_BINDING_CLIENT_NAME,
+			      c->s[DIBS_A_CLIENT_NAME]);
+		EXPECT_ATTR_U(b, DIBS_A_BINDING_DMBS, 0);
+		/* the do of the pair says the same */
+		ASSERT_EQ(0, binding_get(&self->g, c->u[DIBS_A_CLIENT_ID],
+					 self->a_index, &rec));
+		EXPECT_EQ(0, memcmp(b, &rec, sizeof(rec)))
+			TH_LOG("binding-get do differs from the dump entry");
 	}
-	/* the record view: nests of exactly id and name */
-	ASSERT_EQ(1, r.nrecs);
-	ASSERT_REC(&r.recs[0], DIBS_CMD_DEV_GET);
-	for (i = 0; i < r.recs[0].nsubs; i++)
-		EXPECT_EQ((1u << DIBS_A_CLIENT_ID) | (1u << DIBS_A_CLIENT_NAME),
-			  r.recs[0].sub[i].present)
-			TH_LOG("bound-client %d must hold id and name only", i);
-	dibs_reply_free(&r);
+	dibs_reply_free(&self->r);
 
-	/* the dump says the same for every device */
-	ASSERT_REQ_OK(dibs_dev_dump(&self->g, &r), &r);
-	for (i = 0; i < r.ndevs; i++)
-		EXPECT_EQ(2, r.devs[i].nbound)
-			TH_LOG("%s: bound clients in the dump", r.devs[i].name);
-	dibs_reply_free(&r);
+	/* one client's: every device once, in index order */
+	ASSERT_REQ_OK(dibs_dev_dump(&self->g, &devs), &devs);
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+			       NLM_F_DUMP,
+			       DIBS_PUT_STR(DIBS_A_BINDING_CLIENT_NAME,
+					    DIBS_TC_NAME)), &self->r);
+	EXPECT_EQ(devs.ndevs, self->r.nrecs) TH_LOG("bindings of " DIBS_TC_NAME);
+	for (i = 0; i < self->r.nrecs && i < devs.ndevs; i++) {
+		EXPECT_ATTR_U(&self->r.recs[i], DIBS_A_BINDING_DEV_INDEX,
+			      devs.devs[i].index);
+		EXPECT_ATTR_U(&self->r.recs[i], DIBS_A_BINDING_CLIENT_ID,
+			      self->tc.u[DIBS_A_CLIENT_ID]);
+	}
+	dibs_reply_free(&self->r);
+
+	/* all: every device with both clients, ordered by (index, id) */
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+			       NLM_F_DUMP), &self->r);
+	EXPECT_EQ(2 * devs.ndevs, self->r.nrecs) TH_LOG("bindings in the dump");
+	for (i = 0; i < self->r.nrecs; i++) {
+		const struct dibs_rec *b = &self->r.recs[i];
+		uint64_t key = b->u[DIBS_A_BINDING_DEV_INDEX] << 8 |
+			       b->u[DIBS_A_BINDING_CLIENT_ID];
+
+		ASSERT_REC(b, DIBS_CMD_BINDING_GET);
+		if (i)
+			EXPECT_LT(last, key) TH_LOG("dump not in (index, id) order");
+		last = key;
+	}
+	dibs_reply_free(&self->r);
+	dibs_reply_free(&devs);
+
+	/* both filters: the one pair */
+	ASSERT_REQ_OK(DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+			       NLM_F_DUMP,
+			       DIBS_PUT_U32(DIBS_A_BINDING_DEV_INDEX, self->b_index),
+			       DIBS_PUT_STR(DIBS_A_BINDING_CLIENT_NAME,
+					    DIBS_USER_CLIENT_NAME)), &self->r);
+	ASSERT_EQ(1, self->r.nrecs);
+	EXPECT_ATTR_S(&self->r.recs[0], DIBS_A_BINDING_DEV_NAME, DEV_B);
+	EXPECT_ATTR_S(&self->r.recs[0], DIBS_A_BINDING_CLIENT_NAME,
+		      DIBS_USER_CLIENT_NAME);
+}
+
+TEST_F(clients, binding_get_refused)
+{
+	/* unknown device or client, in a do and as a dump filter */
+	EXPECT_EQ(-ENODEV, DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET, 0,
+				    DIBS_PUT_STR(DIBS_A_BINDING_DEV_NAME, "ktc.none"),
+				    DIBS_PUT_STR(DIBS_A_BINDING_CLIENT_NAME,
+						 DIBS_TC_NAME)));
+	EXPECT_TRUE(self->r.has_msg);
+	EXPECT_EQ(DIBS_A_BINDING_DEV_NAME, self->r.bad_attr);
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENOENT, DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+				    NLM_F_DUMP,
+				    DIBS_PUT_U32(DIBS_A_BINDING_CLIENT_ID,
+						 FREE_CLIENT_ID)));
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-ENODEV, DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET,
+				    NLM_F_DUMP,
+				    DIBS_PUT_U32(DIBS_A_BINDING_DEV_INDEX,
+						 0x7fffff00)));
+	dibs_reply_free(&self->r);
+	/* a do needs both */
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET, 0,
+				    DIBS_PUT_STR(DIBS_A_BINDING_DEV_NAME, DEV_A)));
+	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
+		TH_LOG("no extack for binding-get without a client");
+	dibs_reply_free(&self->r);
+	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_BINDING_GET, 0,
+				    DIBS_PUT_STR(DIBS_A_BINDING_CLIENT_NAME,
+						 DIBS_TC_NAME)));
+	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
+		TH_LOG("no extack for binding-get without a device");
 }
 
 TEST_F(clients, client_dmb_counts)
 {
 	struct dibs_rec rec;
-	const struct dibs_sub *s;
 
 	ASSERT_EQ(0, dibs_tc_ctl("register %s 3 4096", DEV_A));
 	self->fd = dibs_user_open(DEV_B);
@@ -285,20 +383,12 @@ TEST_F(clients, client_dmb_counts)
 
 	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
 	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 3);
-	s = bound_dev(&rec, self->a_index);
-	ASSERT_NE(NULL, s);
-	EXPECT_EQ(3, s->u[DIBS_A_DEV_DMBS_IN_USE]);
-	s = bound_dev(&rec, self->b_index);
-	ASSERT_NE(NULL, s);
-	EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+	EXPECT_EQ(3, binding_dmbs(&self->g, &rec, self->a_index));
+	EXPECT_EQ(0, binding_dmbs(&self->g, &rec, self->b_index));
 	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_USER_CLIENT_NAME, &rec));
 	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 1);
-	s = bound_dev(&rec, self->b_index);
-	ASSERT_NE(NULL, s);
-	EXPECT_EQ(1, s->u[DIBS_A_DEV_DMBS_IN_USE]);
-	s = bound_dev(&rec, self->a_index);
-	ASSERT_NE(NULL, s);
-	EXPECT_EQ(0, s->u[DIBS_A_DEV_DMBS_IN_USE]);
+	EXPECT_EQ(1, binding_dmbs(&self->g, &rec, self->b_index));
+	EXPECT_EQ(0, binding_dmbs(&self->g, &rec, self->a_index));
 }
 
 TEST_F(clients, unbind_and_bind)
@@ -325,10 +415,9 @@ TEST_F(clients, unbind_and_bind)
 		TH_LOG("dibs_user must stay bound to " DEV_A);
 	EXPECT_EQ(1, dev_has_client(&self->g, DEV_B, tc_id))
 		TH_LOG("the client must stay bound to " DEV_B);
-	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
-	EXPECT_EQ(NULL, bound_dev(&rec, self->a_index))
-		TH_LOG("client-get still lists " DEV_A " as bound");
-	EXPECT_NE(NULL, bound_dev(&rec, self->b_index));
+	EXPECT_EQ(-ENOENT, binding_get(&self->g, tc_id, self->a_index, &rec))
+		TH_LOG("binding-get still finds the unbound pair");
+	EXPECT_EQ(0, binding_get(&self->g, tc_id, self->b_index, &rec));
 
 	/* a second unbind: ENOENT, nothing called */
 	EXPECT_EQ(-ENOENT, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
@@ -352,8 +441,7 @@ TEST_F(clients, unbind_and_bind)
 	EXPECT_TC(DEV_A, "add_dev", 2);
 	EXPECT_TC(DEV_A, "bound", 1);
 	EXPECT_EQ(1, dev_has_client(&self->g, DEV_A, tc_id));
-	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
-	EXPECT_NE(NULL, bound_dev(&rec, self->a_index));
+	EXPECT_EQ(0, binding_get(&self->g, tc_id, self->a_index, &rec));
 
 	/* bound again: EEXIST, add_dev not called */
 	EXPECT_EQ(-EEXIST, bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_BIND,
@@ -499,7 +587,8 @@ TEST_F(clients, unbind_busy_and_force)
 	dibs_reply_free(&self->r);
 	ASSERT_EQ(0, dibs_client_get_name(&self->g, DIBS_TC_NAME, &rec));
 	EXPECT_ATTR_U(&rec, DIBS_A_CLIENT_DMBS, 0);
-	EXPECT_EQ(NULL, bound_dev(&rec, self->a_index));
+	EXPECT_EQ(-ENOENT, binding_get(&self->g, rec.u[DIBS_A_CLIENT_ID],
+				       self->a_index, &rec));
 	/* force on an idle bound client is a plain unbind */
 	ASSERT_REQ_OK(bind_op(&self->g, &self->r, DIBS_CMD_CLIENT_UNBIND,
 			      DIBS_TC_NAME, DEV_B, true), &self->r);

@@ -44,16 +44,37 @@ static void *fake_rec(const struct dibsctl_set *set, struct nl_msg *msg)
 	return rec;
 }
 
-static void put_bound_dev(struct nl_msg *msg, uint32_t index, const char *name,
-			  uint32_t dmbs)
+/* A binding-get reply, as the kernel encodes it. */
+static void add_binding(struct dibsctl_rec_list *list, uint32_t dev_index,
+			const char *dev_name, uint32_t client_id,
+			const char *client_name, uint32_t dmbs)
 {
-	struct nlattr *nest = nla_nest_start(msg, DIBS_A_CLIENT_BOUND_DEV);
+	struct nl_msg *msg = fake_msg(DIBS_CMD_BINDING_GET);
+	struct dibsctl_rec *rec;
 
-	if (!nest || nla_put_u32(msg, DIBS_A_DEV_INDEX, index) ||
-	    nla_put_string(msg, DIBS_A_DEV_NAME, name) ||
-	    nla_put_u32(msg, DIBS_A_DEV_DMBS_IN_USE, dmbs))
+	if (nla_put_u32(msg, DIBS_A_BINDING_DEV_INDEX, dev_index) ||
+	    nla_put_string(msg, DIBS_A_BINDING_DEV_NAME, dev_name) ||
+	    nla_put_u32(msg, DIBS_A_BINDING_CLIENT_ID, client_id) ||
+	    nla_put_string(msg, DIBS_A_BINDING_CLIENT_NAME, client_name) ||
+	    nla_put_u32(msg, DIBS_A_BINDING_DMBS, dmbs))
 		abort();
-	nla_nest_end(msg, nest);
+	rec = fake_rec(&dibsctl_binding_set, msg);
+	if (dibsctl_rec_list_append(list, rec))
+		abort();
+	dibsctl_rec_unref(rec);
+}
+
+/* The bindings: lo to dibs_user and dibs_test_client, lo3 to dibs_user. */
+static struct dibsctl_rec_list *fake_bindings(void)
+{
+	struct dibsctl_rec_list *list = dibsctl_rec_list_alloc();
+
+	if (!list)
+		abort();
+	add_binding(list, 1, "lo", 0, "dibs_user", 2);
+	add_binding(list, 1, "lo", 1, "dibs_test_client", 0);
+	add_binding(list, 5, "lo3", 0, "dibs_user", 1);
+	return list;
 }
 
 static void put_client(struct nl_msg *msg, uint32_t id, const char *name,
@@ -70,14 +91,26 @@ static struct nl_msg *client_msg(uint8_t cmd)
 	struct nl_msg *msg = fake_msg(cmd);
 
 	put_client(msg, 0, "dibs_user", 3);
-	put_bound_dev(msg, 1, "lo", 2);
-	put_bound_dev(msg, 5, "lo3", 1);
 	return msg;
+}
+
+/* @client with its bindings from fake_bindings() */
+static struct dibsctl_client *with_bindings(struct dibsctl_rec *client,
+					    bool none)
+{
+	struct dibsctl_rec_list *bindings;
+
+	bindings = none ? dibsctl_rec_list_alloc() : fake_bindings();
+	if (!bindings || dibsctl_client_set_bindings(&client, 1, bindings))
+		abort();
+	dibsctl_rec_list_unref(bindings);
+	return (struct dibsctl_client *)client;
 }
 
 struct dibsctl_client *fake_client(void)
 {
-	return fake_rec(&dibsctl_client_set, client_msg(DIBS_CMD_CLIENT_GET));
+	return with_bindings(fake_rec(&dibsctl_client_set,
+				      client_msg(DIBS_CMD_CLIENT_GET)), false);
 }
 
 struct dibsctl_client *fake_client_unbound(void)
@@ -85,17 +118,7 @@ struct dibsctl_client *fake_client_unbound(void)
 	struct nl_msg *msg = fake_msg(DIBS_CMD_CLIENT_GET);
 
 	put_client(msg, 1, "dibs_test_client", 0);
-	return fake_rec(&dibsctl_client_set, msg);
-}
-
-static void put_bound_client(struct nl_msg *msg, uint32_t id, const char *name)
-{
-	struct nlattr *nest = nla_nest_start(msg, DIBS_A_DEV_BOUND_CLIENT);
-
-	if (!nest || nla_put_u32(msg, DIBS_A_CLIENT_ID, id) ||
-	    nla_put_string(msg, DIBS_A_CLIENT_NAME, name))
-		abort();
-	nla_nest_end(msg, nest);
+	return with_bindings(fake_rec(&dibsctl_client_set, msg), true);
 }
 
 static struct nl_msg *dev_msg(uint8_t cmd)
@@ -111,18 +134,19 @@ static struct nl_msg *dev_msg(uint8_t cmd)
 	    nla_put_u32(msg, DIBS_A_DEV_DMBS_IN_USE, 2) ||
 	    nla_put_flag(msg, DIBS_A_DEV_MMAPPED_RDMB))
 		abort();
-	put_bound_client(msg, 0, "dibs_user");
-	put_bound_client(msg, 1, "dibs_test_client");
 	return msg;
 }
 
 struct dibsctl_dev *fake_dev_with_clients(void)
 {
 	struct nl_msg *msg = dev_msg(DIBS_CMD_DEV_GET);
+	struct dibsctl_rec_list *bindings = fake_bindings();
 	struct dibsctl_dev *dev;
 
-	if (dibsctl_dev_new_from_nlmsg(nlmsg_hdr(msg), &dev))
+	if (dibsctl_dev_new_from_nlmsg(nlmsg_hdr(msg), &dev) ||
+	    dibsctl_dev_set_bindings(&dev, 1, bindings))
 		abort();
+	dibsctl_rec_list_unref(bindings);
 	nlmsg_free(msg);
 	return dev;
 }

@@ -95,6 +95,101 @@ TEST(device_with_bound_clients)
 	dibsctl_dev_unref(plain_dev);
 }
 
+/* A binding record as binding-get's reply gives it; dmbs < 0: left out. */
+static struct dibsctl_rec *binding(uint32_t dev_index, const char *dev,
+				   uint32_t client_id, const char *client,
+				   int dmbs)
+{
+	struct dibsctl_rec *b = dibsctl_rec_alloc();
+
+	if (!b)
+		abort();
+	b->u[DIBS_A_BINDING_DEV_INDEX] = dev_index;
+	b->s[DIBS_A_BINDING_DEV_NAME] = strdup(dev);
+	b->u[DIBS_A_BINDING_CLIENT_ID] = client_id;
+	b->s[DIBS_A_BINDING_CLIENT_NAME] = strdup(client);
+	b->present = DIBSCTL_HAS(DIBS_A_BINDING_DEV_INDEX) |
+		     DIBSCTL_HAS(DIBS_A_BINDING_DEV_NAME) |
+		     DIBSCTL_HAS(DIBS_A_BINDING_CLIENT_ID) |
+		     DIBSCTL_HAS(DIBS_A_BINDING_CLIENT_NAME);
+	if (dmbs >= 0) {
+		b->u[DIBS_A_BINDING_DMBS] = (uint32_t)dmbs;
+		b->present |= DIBSCTL_HAS(DIBS_A_BINDING_DMBS);
+	}
+	return b;
+}
+
+static void append_binding(struct dibsctl_rec_list *list, struct dibsctl_rec *b)
+{
+	if (dibsctl_rec_list_append(list, b))
+		abort();
+	dibsctl_rec_unref(b);
+}
+
+/* binding-get rows land on the devices and clients they name */
+TEST(bindings_join_devices_and_clients)
+{
+	struct dibsctl_rec_list *rows = dibsctl_rec_list_alloc();
+	struct dibsctl_dev *devs[2] = { dibsctl_dev_alloc(), dibsctl_dev_alloc() };
+	struct dibsctl_rec *clients[2] = { dibsctl_rec_alloc(), dibsctl_rec_alloc() };
+	struct dibsctl_client_list *cl;
+	struct dibsctl_dev_list *dl;
+	struct dibsctl_client *c;
+	struct dibsctl_dev *d;
+	uint32_t val;
+
+	ASSERT_NE(NULL, rows);
+	devs[0]->index = 1;
+	devs[1]->index = 3;
+	clients[0]->u[DIBS_A_CLIENT_ID] = 0;
+	clients[1]->u[DIBS_A_CLIENT_ID] = 5;
+	/* device 2 came after the dev-get: not in devs, still a client's */
+	append_binding(rows, binding(1, "lo", 0, "dibs_user", 2));
+	append_binding(rows, binding(1, "lo", 1, "dibs_test_client", 0));
+	append_binding(rows, binding(2, "lo2", 0, "dibs_user", 4));
+
+	ASSERT_EQ(0, dibsctl_dev_set_bindings(devs, 2, rows));
+	ASSERT_EQ(0, dibsctl_dev_get_clients(devs[0], &cl));
+	EXPECT_EQ(2, dibsctl_client_list_count(cl));
+	c = dibsctl_client_list_first(cl);
+	EXPECT_STREQ("dibs_user", dibsctl_client_get_name(c));
+	c = dibsctl_client_list_next(cl, c);
+	EXPECT_STREQ("dibs_test_client", dibsctl_client_get_name(c));
+	EXPECT_EQ(0, dibsctl_client_get_id(c, &val));
+	EXPECT_EQ(1, val);
+	dibsctl_client_list_unref(cl);
+	/* no client bound: no list, as when version 1 sent no nest */
+	EXPECT_EQ(-ENODATA, dibsctl_dev_get_clients(devs[1], &cl));
+
+	ASSERT_EQ(0, dibsctl_client_set_bindings(clients, 2, rows));
+	ASSERT_EQ(0, dibsctl_client_get_devs((struct dibsctl_client *)clients[0],
+					     &dl));
+	EXPECT_EQ(2, dibsctl_dev_list_count(dl));
+	d = dibsctl_dev_list_next(dl, dibsctl_dev_list_first(dl));
+	EXPECT_STREQ("lo2", dibsctl_dev_get_name(d));
+	EXPECT_EQ(0, dibsctl_dev_get_index(d, &val));
+	EXPECT_EQ(2, val);
+	EXPECT_EQ(0, dibsctl_dev_get_dmbs_in_use(d, &val));
+	EXPECT_EQ(4, val);
+	dibsctl_dev_list_unref(dl);
+	/* a client bound to nothing has an empty list */
+	ASSERT_EQ(0, dibsctl_client_get_devs((struct dibsctl_client *)clients[1],
+					     &dl));
+	EXPECT_EQ(0, dibsctl_dev_list_count(dl));
+	dibsctl_dev_list_unref(dl);
+
+	/* a row without its DMB count is malformed */
+	append_binding(rows, binding(3, "lo3", 0, "dibs_user", -1));
+	EXPECT_EQ(-EBADMSG, dibsctl_dev_set_bindings(devs, 2, rows));
+	EXPECT_EQ(-EBADMSG, dibsctl_client_set_bindings(clients, 2, rows));
+
+	dibsctl_rec_list_unref(rows);
+	dibsctl_dev_unref(devs[0]);
+	dibsctl_dev_unref(devs[1]);
+	dibsctl_rec_unref(clients[0]);
+	dibsctl_rec_unref(clients[1]);
+}
+
 TEST(dmb_getters)
 {
 	struct dibsctl_dmb *dmb = fake_dmb(true, true, true);

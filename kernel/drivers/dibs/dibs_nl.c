@@ -70,10 +70,7 @@ static bool dibs_nl_want(unsigned int group)
 static int dibs_nl_dev_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 			    u32 portid, u32 seq, int flags, u8 cmd)
 {
-	struct dibs_client *client;
-	struct nlattr *nest;
 	void *hdr;
-	u8 id;
 
 	lockdep_assert_held(&dibs_devs_lock);
 	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags, cmd);
@@ -92,17 +89,6 @@ static int dibs_nl_dev_fill(struct sk_buff *skb, struct dibs_dev *dibs,
 	if (dibs_dev_mmapped_rdmb(dibs) &&
 	    nla_put_flag(skb, DIBS_A_DEV_MMAPPED_RDMB))
 		goto err_cancel_msg;
-	for (id = 0; id < MAX_DIBS_CLIENTS; id++) {
-		client = dibs_client_by_id(id);
-		if (!client || !dibs_track_bound(dibs, id))
-			continue;
-		nest = nla_nest_start(skb, DIBS_A_DEV_BOUND_CLIENT);
-		if (!nest ||
-		    nla_put_u32(skb, DIBS_A_CLIENT_ID, id) ||
-		    nla_put_string(skb, DIBS_A_CLIENT_NAME, client->name))
-			goto err_cancel_msg;
-		nla_nest_end(skb, nest);
-	}
 	genlmsg_end(skb, hdr);
 	return 0;
 
@@ -530,9 +516,6 @@ static int dibs_nl_client_fill(struct sk_buff *skb,
 			       struct dibs_client *client, u32 portid,
 			       u32 seq, int flags, u8 cmd)
 {
-	struct dibs_dev *dibs;
-	struct nlattr *nest;
-	u32 index = 0;
 	void *hdr;
 
 	lockdep_assert_held(&dibs_devs_lock);
@@ -543,19 +526,6 @@ static int dibs_nl_client_fill(struct sk_buff *skb,
 	    nla_put_string(skb, DIBS_A_CLIENT_NAME, client->name) ||
 	    nla_put_u32(skb, DIBS_A_CLIENT_DMBS, dibs_nl_client_dmbs(client)))
 		goto err_cancel_msg;
-	while ((dibs = dibs_dev_next(index))) {
-		index = dibs->index;
-		if (!dibs_track_bound(dibs, client->id))
-			continue;
-		nest = nla_nest_start(skb, DIBS_A_CLIENT_BOUND_DEV);
-		if (!nest ||
-		    nla_put_u32(skb, DIBS_A_DEV_INDEX, dibs->index) ||
-		    nla_put_string(skb, DIBS_A_DEV_NAME, dev_name(&dibs->dev)) ||
-		    nla_put_u32(skb, DIBS_A_DEV_DMBS_IN_USE,
-				dibs_track_client_dmbs(dibs, client->id)))
-			goto err_cancel_msg;
-		nla_nest_end(skb, nest);
-	}
 	genlmsg_end(skb, hdr);
 	return 0;
 
@@ -756,6 +726,175 @@ int dibs_nl_client_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 out_unlock:
 	mutex_unlock(&dibs_devs_lock);
 	return err;
+}
+
+/* Bindings */
+
+static int dibs_nl_binding_fill(struct sk_buff *skb, struct dibs_dev *dibs,
+				struct dibs_client *client, u32 portid,
+				u32 seq, int flags)
+{
+	void *hdr;
+
+	lockdep_assert_held(&dibs_devs_lock);
+	hdr = genlmsg_put(skb, portid, seq, &dibs_nl_family, flags,
+			  DIBS_CMD_BINDING_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DIBS_A_BINDING_DEV_INDEX, dibs->index) ||
+	    nla_put_string(skb, DIBS_A_BINDING_DEV_NAME,
+			   dev_name(&dibs->dev)) ||
+	    nla_put_u32(skb, DIBS_A_BINDING_CLIENT_ID, client->id) ||
+	    nla_put_string(skb, DIBS_A_BINDING_CLIENT_NAME, client->name) ||
+	    nla_put_u32(skb, DIBS_A_BINDING_DMBS,
+			dibs_track_client_dmbs(dibs, client->id)))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int dibs_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *client_attr, *dev_attr;
+	struct dibs_client *client;
+	struct dibs_dev *dibs;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&dibs_devs_lock);
+	dibs = dibs_nl_find_dev(info->extack,
+				info->attrs[DIBS_A_BINDING_DEV_INDEX],
+				info->attrs[DIBS_A_BINDING_DEV_NAME],
+				DIBS_A_BINDING_DEV_NAME, &dev_attr);
+	if (IS_ERR(dibs)) {
+		err = PTR_ERR(dibs);
+		goto err_unlock_free_msg;
+	}
+	client = dibs_nl_find_client(info->extack,
+				     info->attrs[DIBS_A_BINDING_CLIENT_ID],
+				     info->attrs[DIBS_A_BINDING_CLIENT_NAME],
+				     DIBS_A_BINDING_CLIENT_NAME, &client_attr);
+	if (IS_ERR(client)) {
+		err = PTR_ERR(client);
+		goto err_unlock_free_msg;
+	}
+	if (!dibs_track_bound(dibs, client->id)) {
+		DIBS_NL_MSG_FMT(info->extack,
+				"client is not bound to the device",
+				"client %s is not bound to %s", client->name,
+				dev_name(&dibs->dev));
+		err = -ENOENT;
+		goto err_unlock_free_msg;
+	}
+	err = dibs_nl_binding_fill(msg, dibs, client, info->snd_portid,
+				   info->snd_seq, 0);
+	if (err)
+		goto err_unlock_free_msg;
+	mutex_unlock(&dibs_devs_lock);
+	return genlmsg_reply(msg, info);
+
+err_unlock_free_msg:
+	mutex_unlock(&dibs_devs_lock);
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * Where a binding-get dump resumes, and its filters.  It resumes by key,
+ * (device index, client id), so that devices and clients that come and
+ * go between the parts neither repeat nor hide the others.
+ */
+struct dibs_nl_binding_dump_ctx {
+	/* the device being dumped, 0 before the first */
+	u32 dev_index;
+	/* the next client id to look at on it */
+	u32 next_id;
+	/* only this device if non-zero */
+	u32 filter_dev;
+	/* only this client unless NO_DIBS_CLIENT */
+	u8 filter_client;
+	bool started;
+};
+
+static int dibs_nl_binding_dump_start(struct netlink_callback *cb,
+				      struct dibs_nl_binding_dump_ctx *ctx)
+{
+	struct nlattr **attrs = dibs_nl_dump_attrs(cb);
+	struct dibs_client *client;
+	struct dibs_dev *dibs;
+	struct nlattr *attr;
+
+	ctx->filter_client = NO_DIBS_CLIENT;
+	dibs = dibs_nl_find_dev(cb->extack, attrs[DIBS_A_BINDING_DEV_INDEX],
+				attrs[DIBS_A_BINDING_DEV_NAME], 0, &attr);
+	if (IS_ERR(dibs))
+		return PTR_ERR(dibs);
+	if (dibs)
+		ctx->filter_dev = dibs->index;
+	client = dibs_nl_find_client(cb->extack,
+				     attrs[DIBS_A_BINDING_CLIENT_ID],
+				     attrs[DIBS_A_BINDING_CLIENT_NAME], 0,
+				     &attr);
+	if (IS_ERR(client))
+		return PTR_ERR(client);
+	if (client)
+		ctx->filter_client = client->id;
+	ctx->started = true;
+	return 0;
+}
+
+int dibs_nl_binding_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct dibs_nl_binding_dump_ctx *ctx = (void *)cb->ctx;
+	struct dibs_client *client;
+	struct dibs_dev *dibs;
+	int err = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&dibs_devs_lock);
+	if (!ctx->started) {
+		err = dibs_nl_binding_dump_start(cb, ctx);
+		if (err)
+			goto out_unlock;
+	}
+	/* resumes on the device of the last part, if it is still there */
+	for (dibs = dibs_dev_next(ctx->dev_index ? ctx->dev_index - 1 : 0);
+	     dibs; dibs = dibs_dev_next(dibs->index)) {
+		if (dibs->index != ctx->dev_index) {
+			ctx->dev_index = dibs->index;
+			ctx->next_id = 0;
+		}
+		if (ctx->filter_dev && dibs->index != ctx->filter_dev)
+			continue;
+		for (; ctx->next_id < MAX_DIBS_CLIENTS; ctx->next_id++) {
+			if (ctx->filter_client != NO_DIBS_CLIENT &&
+			    ctx->next_id != ctx->filter_client)
+				continue;
+			client = dibs_client_by_id(ctx->next_id);
+			if (!client || !dibs_track_bound(dibs, client->id))
+				continue;
+			err = dibs_nl_binding_fill(skb, dibs, client,
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI);
+			if (err)
+				goto out_unlock;
+		}
+	}
+out_unlock:
+	mutex_unlock(&dibs_devs_lock);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
 }
 
 /* DMBs */

@@ -86,7 +86,15 @@ static const struct nla_policy dibs_stats_reset_nl_policy[DIBS_A_STATS_DEV_NAME 
 	[DIBS_A_STATS_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 };
 
-const struct genl_ops dibs_nl_ops[12] = {
+/* binding-get */
+static const struct nla_policy dibs_binding_get_nl_policy[DIBS_A_BINDING_CLIENT_NAME + 1] = {
+	[DIBS_A_BINDING_DEV_INDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DIBS_A_BINDING_DEV_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[DIBS_A_BINDING_CLIENT_ID] = NLA_POLICY_MAX(NLA_U32, 7),
+	[DIBS_A_BINDING_CLIENT_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+const struct genl_ops dibs_nl_ops[13] = {
 	{
 		.cmd		= DIBS_CMD_DEV_GET,
 		.doit		= dibs_nl_dev_get_doit,
@@ -164,6 +172,13 @@ const struct genl_ops dibs_nl_ops[12] = {
 		.policy		= dibs_stats_reset_nl_policy,
 		.maxattr	= DIBS_A_STATS_DEV_NAME,
 		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= DIBS_CMD_BINDING_GET,
+		.doit		= dibs_nl_binding_get_doit,
+		.dumpit		= dibs_nl_binding_get_dumpit,
+		.policy		= dibs_binding_get_nl_policy,
+		.maxattr	= DIBS_A_BINDING_CLIENT_NAME,
 	},
 };
 

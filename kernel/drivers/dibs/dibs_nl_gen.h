@@ -28,13 +28,15 @@ int dibs_nl_vlan_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int dibs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int dibs_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int dibs_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info);
+int dibs_nl_binding_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	DIBS_NLGRP_MONITOR,
 	DIBS_NLGRP_DMB,
 };
 
-extern const struct genl_ops dibs_nl_ops[12];
+extern const struct genl_ops dibs_nl_ops[13];
 extern const struct genl_multicast_group dibs_nl_mcgrps[2];
 
 #endif /* _DIBS_NL_GEN_H */

@@ -9,7 +9,7 @@
 #define _UAPI_LINUX_DIBS_H
 
 #define DIBS_FAMILY_NAME		"dibs"
-#define DIBS_FAMILY_VERSION	1
+#define DIBS_FAMILY_VERSION	2
 
 /*
  * Longest device name, in bytes, without the terminating NUL.
@@ -61,7 +61,6 @@ enum dibs_gid_role {
  * DIBS_A_DEV_DMBS_IN_USE (u32): DMBs registered on the device now.
  * DIBS_A_DEV_MMAPPED_RDMB (flag): The device can map a remote DMB so that a writer stores into it directly (attach_dmb), without move_data().
  * DIBS_A_DEV_FORCE (flag): With dev-del, remove the device even while DMBs are registered on it: every client is told to drop it first.
- * DIBS_A_DEV_BOUND_CLIENT (nest): A client bound to the device (its id and name), one attribute per client.
  */
 enum {
 	DIBS_A_DEV_INDEX = 1,
@@ -73,7 +72,6 @@ enum {
 	DIBS_A_DEV_DMBS_IN_USE,
 	DIBS_A_DEV_MMAPPED_RDMB,
 	DIBS_A_DEV_FORCE,
-	DIBS_A_DEV_BOUND_CLIENT,
 
 	__DIBS_A_DEV_MAX,
 	DIBS_A_DEV_MAX = (__DIBS_A_DEV_MAX - 1)
@@ -83,8 +81,7 @@ enum {
  * Attribute set "client": A dibs client, e.g. SMC-D or /dev/dibs.
  * DIBS_A_CLIENT_ID (u32): Slot of the client in the dibs layer (0 to 7).
  * DIBS_A_CLIENT_NAME (string): Name the client registered with.
- * DIBS_A_CLIENT_DMBS (u32): DMBs the client holds, on all devices (in bound-dev, on that one).
- * DIBS_A_CLIENT_BOUND_DEV (nest): A device the client is bound to: its index and name, and in dmbs-in-use the client's DMBs there.
+ * DIBS_A_CLIENT_DMBS (u32): DMBs the client holds, on all devices.
  * DIBS_A_CLIENT_DEV_INDEX (u32): Index of the device to bind or unbind, or the device of a notification.
  * DIBS_A_CLIENT_DEV_NAME (string): Name of the device to bind or unbind, or the device of a notification.
  * DIBS_A_CLIENT_FORCE (flag): With client-unbind, unbind even while the client holds DMBs on the device: its del_dev() must release them.
@@ -93,13 +90,31 @@ enum {
 	DIBS_A_CLIENT_ID = 1,
 	DIBS_A_CLIENT_NAME,
 	DIBS_A_CLIENT_DMBS,
-	DIBS_A_CLIENT_BOUND_DEV,
-	DIBS_A_CLIENT_DEV_INDEX,
+	DIBS_A_CLIENT_DEV_INDEX = 5,
 	DIBS_A_CLIENT_DEV_NAME,
 	DIBS_A_CLIENT_FORCE,
 
 	__DIBS_A_CLIENT_MAX,
 	DIBS_A_CLIENT_MAX = (__DIBS_A_CLIENT_MAX - 1)
+};
+
+/*
+ * Attribute set "binding": A client bound to a device. Every device is bound to every client when it is added; client-bind and client-unbind change that.
+ * DIBS_A_BINDING_DEV_INDEX (u32): Index of the device; a filter in requests.
+ * DIBS_A_BINDING_DEV_NAME (string): Name of the device; a filter in requests.
+ * DIBS_A_BINDING_CLIENT_ID (u32): Id of the client; a filter in requests.
+ * DIBS_A_BINDING_CLIENT_NAME (string): Name of the client; a filter in requests.
+ * DIBS_A_BINDING_DMBS (u32): DMBs the client holds on the device.
+ */
+enum {
+	DIBS_A_BINDING_DEV_INDEX = 1,
+	DIBS_A_BINDING_DEV_NAME,
+	DIBS_A_BINDING_CLIENT_ID,
+	DIBS_A_BINDING_CLIENT_NAME,
+	DIBS_A_BINDING_DMBS,
+
+	__DIBS_A_BINDING_MAX,
+	DIBS_A_BINDING_MAX = (__DIBS_A_BINDING_MAX - 1)
 };
 
 /*
@@ -186,9 +201,7 @@ enum {
 };
 
 /*
- * Attribute set "stats": Statistics of a device or of a client. Counters count from the module
-load, the device's addition or the client's registration, or from the
-last stats-reset.
+ * Attribute set "stats": Statistics of a device or of a client. Counters count from the module load, the device's addition or the client's registration, or from the last stats-reset.
  * DIBS_A_STATS_PAD (pad): Padding for 64-bit attributes.
  * DIBS_A_STATS_DEV_INDEX (u32): The device the statistics are of.
  * DIBS_A_STATS_DEV_NAME (string): Name of that device.
@@ -252,6 +265,7 @@ enum {
  * DIBS_CMD_VLAN_GET: Dump the VLANs of the devices, one entry per device, VLAN and client, optionally of one device only.
  * DIBS_CMD_STATS_GET: Get the statistics of one device or one client, or dump those of every device and then every client.
  * DIBS_CMD_STATS_RESET: Reset the counters of one device, or of every device and client when no device is given. dmbs-max-in-use restarts at dmbs-in-use.
+ * DIBS_CMD_BINDING_GET: Get the binding of one client to one device (ENOENT when the client is not bound to it), or dump the bindings, optionally only those of one device and/or one client. Ordered by device index, then client id.
  */
 enum {
 	DIBS_CMD_DEV_GET = 1,
@@ -274,6 +288,7 @@ enum {
 	DIBS_CMD_VLAN_GET,
 	DIBS_CMD_STATS_GET,
 	DIBS_CMD_STATS_RESET,
+	DIBS_CMD_BINDING_GET,
 
 	__DIBS_CMD_MAX,
 	DIBS_CMD_MAX = (__DIBS_CMD_MAX - 1)
