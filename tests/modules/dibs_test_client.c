@@ -480,13 +480,23 @@ static int dtc_race(const char *name, unsigned int count)
 	unsigned int i;
 	int gen, err;
 
-	mutex_lock(&dtc_lock);
-	tdev = dtc_find_name(name);
-	if (tdev) {
-		dibs = tdev->dibs;
-		get_device(&dibs->dev);
+	/*
+	 * The test's binder may have the device unbound right now; it binds
+	 * it again at once, so wait for that a little.  Only a bound entry's
+	 * device is known to exist.
+	 */
+	for (i = 0; i < 1000; i++) {
+		mutex_lock(&dtc_lock);
+		tdev = dtc_find_name(name);
+		if (tdev) {
+			dibs = tdev->dibs;
+			get_device(&dibs->dev);
+		}
+		mutex_unlock(&dtc_lock);
+		if (tdev)
+			break;
+		usleep_range(1000, 2000);
 	}
-	mutex_unlock(&dtc_lock);
 	if (!tdev)
 		return -ENODEV;
 
