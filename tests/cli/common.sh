@@ -23,23 +23,55 @@ dibsjson() {
 	/usr/bin/python3 "$CLI_DIR/dibsjson.py" "$@"
 }
 
-# JSON text must match #/$defs/DEF of the schema.
-check_json_schema() { # DEF JSON [WHAT]
-	local errors
-	errors=$(dibsjson validate "$SCHEMA" "$1" 2>&1 <<<"$2") || {
-		ktap_diag "${3:+$3: }does not match #/\$defs/$1 of the schema:"
-		ktap_diag "$errors"
+# Validate each FILE against #/$defs/DEF of SCHEMA; the problems found go
+# to DIBSJSON_ERRORS.  One Python answers every request of a suite
+# (dibsjson.py serve, a coprocess started on first use): importing
+# jsonschema takes seconds under TCG.  Runs in this shell, not in $(...),
+# so that the coprocess outlives the call.
+dibsjson_validate() { # SCHEMA DEF FILE...
+	local line request
+	DIBSJSON_ERRORS=
+	if [ -z "${DIBSJSON[1]:-}" ]; then
+		coproc DIBSJSON { exec /usr/bin/python3 "$CLI_DIR/dibsjson.py" serve 2>&1; }
+	fi
+	printf -v request '%s\t' "$@"
+	printf '%s\n' "${request%$'\t'}" >&"${DIBSJSON[1]}" || {
+		DIBSJSON_ERRORS="dibsjson.py serve is gone"
+		return 2
+	}
+	while IFS= read -r line <&"${DIBSJSON[0]}"; do
+		if [[ $line == $'\x1e'* ]]; then
+			return "${line#$'\x1e'}"
+		fi
+		DIBSJSON_ERRORS+=${DIBSJSON_ERRORS:+$'\n'}$line
+	done
+	DIBSJSON_ERRORS+=${DIBSJSON_ERRORS:+$'\n'}"dibsjson.py serve ended without an answer"
+	return 2
+}
+
+# JSON text must match #/$defs/DEF of SCHEMA.
+check_json_schema_text() { # SCHEMA DEF JSON WHAT
+	local file=${KTAP_TMPDIR:?}/json.$BASHPID
+	printf '%s\n' "$3" >"$file" || return
+	dibsjson_validate "$1" "$2" "$file" || {
+		ktap_diag "${4:+$4: }does not match #/\$defs/$2 of ${1##*/}:"
+		ktap_diag "$DIBSJSON_ERRORS"
 		return 1
 	}
 }
 
-# Every FILE must hold JSON matching #/$defs/DEF (one Python for all).
+# JSON text must match #/$defs/DEF of the schema.
+check_json_schema() { # DEF JSON [WHAT]
+	check_json_schema_text "$SCHEMA" "$1" "$2" "${3:-}"
+}
+
+# Every FILE must hold JSON matching #/$defs/DEF.
 check_json_schema_files() { # DEF FILE...
-	local errors def=$1
+	local def=$1
 	shift
-	errors=$(dibsjson validate "$SCHEMA" "$def" "$@" 2>&1) || {
+	dibsjson_validate "$SCHEMA" "$def" "$@" || {
 		ktap_diag "does not match #/\$defs/$def of the schema:"
-		ktap_diag "$errors"
+		ktap_diag "$DIBSJSON_ERRORS"
 		return 1
 	}
 }

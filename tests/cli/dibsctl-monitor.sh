@@ -131,8 +131,9 @@ dev-del mon1" "$(json_events "$out")" "events in order" || status=1
 		i=$((i + 1))
 		printf '%s\n' "$line" >"$WORK/event$i.json"
 	done <"$out"
-	dibsjson validate "$MON_SCHEMA" event "$WORK"/event*.json || {
-		ktap_diag "events do not match #/\$defs/event of the schema"
+	dibsjson_validate "$MON_SCHEMA" event "$WORK"/event*.json || {
+		ktap_diag "events do not match #/\$defs/event of the schema:"
+		ktap_diag "$DIBSJSON_ERRORS"
 		status=1
 	}
 	check_match '"bytes":64,"moves":1,"signals":1' "$(grep dmb-del "$out")" \

@@ -76,13 +76,7 @@ ktap_cleanup sh -c "echo 'unregister ob1' >'$CTL' 2>/dev/null"
 
 # JSON text must match #/$defs/DEF of docs/dibsctl-NAME.schema.json.
 check_schema() { # NAME DEF JSON [WHAT]
-	local errors
-	errors=$(dibsjson validate "$TOP/docs/dibsctl-$1.schema.json" "$2" 2>&1 \
-		<<<"$3") || {
-		ktap_diag "${4:+$4: }does not match #/\$defs/$2 of dibsctl-$1.schema.json:"
-		ktap_diag "$errors"
-		return 1
-	}
+	check_json_schema_text "$TOP/docs/dibsctl-$1.schema.json" "$2" "$3" "${4:-}"
 }
 
 # Exit 1, nothing on stdout, one line "dibsctl: WHAT: STRERROR..." on stderr.

@@ -9,10 +9,16 @@ usage: dibsjson.py validate SCHEMA DEF [FILE...]
        dibsjson.py keys PATH             print the keys of an object, sorted
        dibsjson.py table KEY...          one line per array element: the
                                          values of KEY..., "-" when absent
+       dibsjson.py serve                 validate on request: each stdin line
+                                         is SCHEMA<TAB>DEF<TAB>FILE[<TAB>FILE...];
+                                         the reply is the problems found, then
+                                         a line "\x1e" and the exit status that
+                                         validate would give
 
 Strings print raw, numbers in decimal, booleans as true/false.  Exit
 status: 0 done, 1 invalid (validate) or not JSON, 3 PATH not present.
-Every call starts a Python, which is slow in the VM: suites use few.
+Every call starts a Python, which is slow in the VM: suites use few, and
+validate through one "serve" process each (tests/cli/common.sh).
 """
 
 import json
@@ -46,14 +52,26 @@ def parse(text, what):
         return None
 
 
-def validate(schema_path, definition, files):
-    """Validation is slow to start (jsonschema's imports): one call
-    checks many documents."""
-    import jsonschema
-    with open(schema_path, encoding="utf-8") as f:
-        schema = json.load(f)
-    sub = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
-    validator = jsonschema.validators.validator_for(schema)(sub)
+_validators = {}
+
+
+def validator_for(schema_path, definition):
+    """Validation is slow to start (jsonschema's imports): one process
+    checks many documents, and keeps what it built."""
+    key = (schema_path, definition)
+    if key not in _validators:
+        import jsonschema
+        with open(schema_path, encoding="utf-8") as f:
+            schema = json.load(f)
+        if definition not in schema.get("$defs", {}):
+            raise KeyError(f"{schema_path} has no #/$defs/{definition}")
+        sub = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+        _validators[key] = jsonschema.validators.validator_for(schema)(sub)
+    return _validators[key]
+
+
+def validate(schema_path, definition, files, out=sys.stderr):
+    validator = validator_for(schema_path, definition)
     failed = False
     for name in files or ["-"]:
         if name == "-":
@@ -67,11 +85,31 @@ def validate(schema_path, definition, files):
             problems = [f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}"
                         for e in validator.iter_errors(doc)]
         for p in problems:
-            print(f"{name}: {p}", file=sys.stderr)
+            print(f"{name}: {p}", file=out)
         if problems:
-            print(f"{name}: {text.strip()}", file=sys.stderr)
+            print(f"{name}: {text.strip()}", file=out)
             failed = True
     return 1 if failed else 0
+
+
+def serve():
+    """Answer validate requests, one per stdin line, until end of input.
+    A request that cannot be carried out (no such file or definition)
+    is answered with status 2 and says why."""
+    for line in sys.stdin:
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) < 3:
+            print(f"bad request: {line!r}")
+            status = 2
+        else:
+            try:
+                status = validate(fields[0], fields[1], fields[2:], sys.stdout)
+            except Exception as e:  # pylint: disable=broad-except
+                # one bad request must not end the suite's validator
+                print(f"cannot validate: {type(e).__name__}: {e}")
+                status = 2
+        print(f"\x1e{status}", flush=True)
+    return 0
 
 
 def main():
@@ -81,6 +119,8 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "validate" and len(args) >= 2:
         return validate(args[0], args[1], args[2:])
+    if cmd == "serve" and not args:
+        return serve()
 
     doc = parse(sys.stdin.read(), "stdin")
     if doc is None:

@@ -203,14 +203,34 @@ check_absent() { # PATH
 	fi
 }
 
+# KTAP_TMPDIR: a directory of the suite's own, removed at exit.  run's
+# output files live there, named by the process that runs (subshells may
+# run at once), and are read back with builtins: under TCG every process
+# costs tenths of a second, and a mktemp, two cats and an rm per run were
+# most of a CLI suite's time.
+KTAP_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ktap-run.XXXXXX") ||
+	KTAP_TMPDIR=
+[ -z "$KTAP_TMPDIR" ] || ktap_cleanup rm -rf "$KTAP_TMPDIR"
+
+# VAR = the text of FILE without its trailing newlines, as $(cat FILE).
+_ktap_slurp() { # VAR FILE
+	local _text=
+	IFS= read -r -d '' _text <"$2" || true
+	while [[ $_text == *$'\n' ]]; do
+		_text=${_text%$'\n'}
+	done
+	printf -v "$1" '%s' "$_text"
+}
+
 run() { # CMD [ARGS...]
 	local out err
-	out=$(mktemp) && err=$(mktemp) || return 1
+	[ -n "$KTAP_TMPDIR" ] || { ktap_diag "run: no temporary directory"; return 1; }
+	out=$KTAP_TMPDIR/out.$BASHPID
+	err=$KTAP_TMPDIR/err.$BASHPID
 	KTAP_STATUS=0
 	"$@" >"$out" 2>"$err" || KTAP_STATUS=$?
-	KTAP_STDOUT=$(cat "$out")
-	KTAP_STDERR=$(cat "$err")
-	rm -f "$out" "$err"
+	_ktap_slurp KTAP_STDOUT "$out"
+	_ktap_slurp KTAP_STDERR "$err"
 }
 
 _ktap_show_run() { # CMD...
