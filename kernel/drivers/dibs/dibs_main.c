@@ -107,8 +107,26 @@ unsigned int dibs_dev_dmbs_in_use(struct dibs_dev *dibs)
 int dibs_register_client(struct dibs_client *client)
 {
 	struct dibs_dev *dibs;
+	size_t len;
 	u8 id;
 
+	if (WARN_ON_ONCE(!client->ops))
+		return -EINVAL;
+	/*
+	 * Every client reply and notification of the netlink family carries
+	 * the name, within the length its policy allows for requests.
+	 */
+	if (!client->name) {
+		pr_warn("cannot register a client without a name\n");
+		return -EINVAL;
+	}
+	len = strnlen(client->name, DIBS_CLIENT_NAME_MAX_LEN + 1);
+	if (!len || len > DIBS_CLIENT_NAME_MAX_LEN) {
+		pr_warn("cannot register client \"%.*s\": its name must have 1 to %d bytes\n",
+			DIBS_CLIENT_NAME_MAX_LEN, client->name,
+			DIBS_CLIENT_NAME_MAX_LEN);
+		return -EINVAL;
+	}
 	mutex_lock(&dibs_devs_lock);
 	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
 		if (!dibs_clients[id])

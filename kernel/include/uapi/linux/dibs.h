@@ -16,6 +16,11 @@
  */
 #define DIBS_DEV_NAME_MAX_LEN	15
 /*
+ * Longest client name, in bytes, without the terminating NUL;
+ * dibs_register_client() refuses a longer name, or none.
+ */
+#define DIBS_CLIENT_NAME_MAX_LEN	63
+/*
  * Length of a dibs GID (a UUID) in bytes.
  */
 #define DIBS_GID_LEN	16
