@@ -4,6 +4,8 @@
  * Policies and the op table are generated from genl-spec/dibs.yaml into
  * dibs_nl_gen.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/err.h>
@@ -949,7 +951,8 @@ void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_info *rec,
 {
 	struct sk_buff *msg;
 
-	if (!dibs_nl_want(DIBS_NLGRP_DMB))
+	/* where anyone may join the group, nobody gets DMBs from it */
+	if (!DIBS_NL_MCGRP_CAPS || !dibs_nl_want(DIBS_NLGRP_DMB))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!msg)
@@ -1524,6 +1527,9 @@ int dibs_nl_init(void)
 	err = genl_register_family(&dibs_nl_family);
 	if (err)
 		return err;
+	if (!DIBS_NL_MCGRP_CAPS)
+		pr_info("this kernel lets anyone join the %s group: sending nothing to it\n",
+			DIBS_MCGRP_DMB);
 	mutex_lock(&dibs_devs_lock);
 	WRITE_ONCE(dibs_nl_registered, true);
 	dibs_nl_closing = false;
