@@ -31,6 +31,8 @@ static struct class *dibs_class;
 DEFINE_MUTEX(dibs_devs_lock);
 /* all registered devices, in increasing index order */
 static LIST_HEAD(dibs_devs);
+/* number of entries of dibs_devs */
+static unsigned int dibs_ndevs;
 /*
  * Last index handed out.  Only ever grows, so an index is never reused
  * while the module stays loaded, and list order is index order.
@@ -397,6 +399,12 @@ struct dibs_dev *dibs_dev_find_by_gid(const uuid_t *gid)
 	return NULL;
 }
 
+unsigned int dibs_dev_count(void)
+{
+	lockdep_assert_held(&dibs_devs_lock);
+	return dibs_ndevs;
+}
+
 struct dibs_dev *dibs_dev_next(u32 index)
 {
 	struct dibs_dev *dibs;
@@ -529,6 +537,7 @@ int dibs_dev_add_locked(struct dibs_dev *dibs)
 		if (dibs_clients[id])
 			dibs_client_add_dev(dibs_clients[id], dibs);
 	list_add_tail(&dibs->list, &dibs_devs);
+	dibs_ndevs++;
 	dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_NEW_NTF);
 	return 0;
 
@@ -569,6 +578,7 @@ void dibs_dev_del_locked(struct dibs_dev *dibs)
 		if (dibs_clients[id] && dibs_track_bound(dibs, id))
 			dibs_client_del_dev(dibs_clients[id], dibs);
 	list_del_init(&dibs->list);
+	dibs_ndevs--;
 	device_del(&dibs->dev);
 	dibs_track_dev_del(dibs);
 

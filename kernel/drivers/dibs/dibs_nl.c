@@ -20,6 +20,16 @@
 #include "dibs_nl_gen.h"
 #include "dibs_priv.h"
 
+/*
+ * Most devices dev-new creates: every device counts, also those a driver
+ * added.  Each costs memory (a loopback device its DMB table) and is
+ * dumped, bound and announced; 1024 leaves room for nl_scale_test's 1000.
+ */
+static unsigned int max_devs = 1024;
+module_param(max_devs, uint, 0644);
+MODULE_PARM_DESC(max_devs,
+		 "dev-new refuses a device beyond this many (default 1024)");
+
 /* under dibs_devs_lock: whether notifications can be sent */
 static bool dibs_nl_registered;
 /* under dibs_devs_lock: the module is going away, refuse changes */
@@ -431,6 +441,14 @@ int dibs_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = dibs_nl_dev_new_gid(info, &gid);
 	if (err)
 		goto err_put_kind;
+	if (dibs_dev_count() >= READ_ONCE(max_devs)) {
+		DIBS_NL_MSG_FMT(extack,
+				"too many dibs devices (module parameter max_devs)",
+				"%u dibs devices exist, module parameter max_devs allows %u",
+				dibs_dev_count(), READ_ONCE(max_devs));
+		err = -ENOSPC;
+		goto err_put_kind;
+	}
 	err = kind->create(name, &gid, &dibs);
 	if (err) {
 		DIBS_NL_MSG_FMT(extack, "cannot create the device",
