@@ -61,8 +61,9 @@ int cli_usage_error(struct cli *cli, const char *fmt, ...)
 
 /*
  * "dibsctl: <what>: <strerror>[: <message>][ (attribute <name>)]": the
- * message comes from the kernel's extack or from the library; the
- * offending attribute is only named with -d.
+ * message comes from the kernel's extack or from the library, or, for an
+ * EPERM without one, says what was missing; the offending attribute is
+ * only named with -d.
  */
 int cli_op_error(struct cli *cli, int err, const char *what, ...)
 {
@@ -77,6 +78,9 @@ int cli_op_error(struct cli *cli, int err, const char *what, ...)
 	fprintf(cli->err, ": %s", strerror(err < 0 ? -err : err));
 	if (msg)
 		fprintf(cli->err, ": %s", msg);
+	else if (err == -EPERM || err == EPERM)
+		/* genetlink refuses admin-perm ops without a message */
+		fprintf(cli->err, ": needs CAP_NET_ADMIN");
 	if (attr && cli->print.details)
 		fprintf(cli->err, " (attribute %s)", attr);
 	fputc('\n', cli->err);

@@ -102,6 +102,14 @@ static int monitor_run(struct cli *cli, const struct cmd *cmd)
 	if (err)
 		return err;
 	err = dibsctl_monitor_new(ctx, cmd->obj.groups, &mon);
+	/* DMB events are root's; plain "monitor" still shows the others */
+	if (err == -EPERM && cmd->obj.groups != DIBSCTL_MONITOR_DMBS &&
+	    (cmd->obj.groups & DIBSCTL_MONITOR_DMBS)) {
+		fprintf(cli->err,
+			"dibsctl: monitor: DMB events need CAP_NET_ADMIN, showing the others\n");
+		err = dibsctl_monitor_new(ctx, cmd->obj.groups &
+					  ~DIBSCTL_MONITOR_DMBS, &mon);
+	}
 	if (err)
 		return cli_op_error(cli, err, "monitor");
 

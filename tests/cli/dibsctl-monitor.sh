@@ -203,17 +203,26 @@ test_unprivileged() {
 		ktap_skip_reason "no setpriv"
 		return "$KSFT_SKIP"
 	}
+	# all events but the DMBs', which need CAP_NET_ADMIN (dibsctl(8))
 	start_monitor nobody setpriv --reuid=nobody --regid=nogroup \
 		--clear-groups --inh-caps=-all --bounding-set=-all \
-		"$DIBSCTL" monitor dev || return
+		"$DIBSCTL" monitor || return
 	"$DIBSCTL" add loopback name mon5 >/dev/null && "$DIBSCTL" del mon5 || status=1
 	wait_lines "$WORK/nobody" 2 || status=1
 	stop_monitor INT || status=1
 	check_match "^dev del mon5 " "$(tail -n1 "$WORK/nobody")" "nobody's events" ||
 		status=1
+	check_eq "dibsctl: monitor: DMB events need CAP_NET_ADMIN, showing the others" \
+		"$(cat "$WORK/nobody.err")" "nobody's monitor stderr" || status=1
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+		--bounding-set=-all "$DIBSCTL" monitor dmb
+	check_eq 1 "$KTAP_STATUS" "exit status of monitor dmb as nobody" || status=1
+	check_match "^dibsctl: monitor: Operation not permitted" "$KTAP_STDERR" \
+		"monitor dmb as nobody" || status=1
 	return "$status"
 }
-ktap_test "monitor works without CAP_NET_ADMIN" test_unprivileged
+ktap_test "monitor without CAP_NET_ADMIN: all but DMB events; monitor dmb refused" \
+	test_unprivileged
 
 test_usage() {
 	check_status 2 "$DIBSCTL" monitor dmbs || return

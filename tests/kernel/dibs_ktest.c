@@ -707,8 +707,10 @@ int dibs_recmon_open(struct dibs_recmon *m, const char *const *groups,
 			ret = -ENOENT;
 			goto err_free_sock;
 		}
-		if (nl_socket_add_membership(m->sk, grp)) {
-			ret = -EINVAL;
+		/* not libnl's call: the kernel's errno (EPERM) must show */
+		if (setsockopt(nl_socket_get_fd(m->sk), SOL_NETLINK,
+			       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp))) {
+			ret = -errno;
 			goto err_free_sock;
 		}
 	}

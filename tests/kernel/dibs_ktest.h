@@ -137,6 +137,7 @@ struct dibs_recmon {
 	int overflow;
 };
 
+/* 0, or -errno: -EPERM when the kernel refuses to let it join a group */
 int dibs_recmon_open(struct dibs_recmon *m, const char *const *groups,
 		     int ngroups);
 void dibs_recmon_close(struct dibs_recmon *m);

@@ -9,6 +9,7 @@
  *   dibs_nlreq new [name NAME] [gid UUID]  dev-new of a loopback device
  *   dibs_nlreq del NAME | del index N [force]
  *   dibs_nlreq monitor COUNT MS            wait for COUNT notifications
+ *   dibs_nlreq join GROUP                  join a multicast group, leave
  *
  * Each device in a reply is printed as one line of key=value pairs
  * ("index=2 name=lo1 type=1 gid=... fabric_id=0xffff max_dmbs=5000
@@ -22,6 +23,9 @@
  * subscribed, then each notification as "dev-new-ntf KEY=VALUE..." (or
  * dev-del-ntf), and exits 0 after COUNT of them, or 1 when none came for
  * MS milliseconds.
+ *
+ * join prints "joined GROUP" when the kernel let it join GROUP ("monitor",
+ * "dmb"), else "errno=ENAME" and exits 1, as a refused request.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +41,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: dibs_nlreq family | get NAME | get index N | dump |\n"
 		"       new [name NAME] [gid UUID] | del NAME | del index N [force] |\n"
-		"       monitor COUNT MS\n");
+		"       monitor COUNT MS | join GROUP\n");
 	return 2;
 }
 
@@ -162,6 +166,23 @@ static int monitor(struct dibs_genl *g, int count, int timeout_ms)
 	return i == count ? 0 : 1;
 }
 
+static int join(const char *group)
+{
+	const char *const groups[] = { group };
+	struct dibs_recmon mon;
+	int ret;
+
+	ret = dibs_recmon_open(&mon, groups, 1);
+	if (ret) {
+		fprintf(stderr, "dibs_nlreq: join %s: %s\n", group, strerror(-ret));
+		printf("errno=%s\n", dibs_errno_name(ret));
+		return 1;
+	}
+	dibs_recmon_close(&mon);
+	printf("joined %s\n", group);
+	return 0;
+}
+
 /* "monitor COUNT MS": returns 0 and the numbers, or -1. */
 static int parse_monitor(int argc, char **argv, int *count, int *timeout_ms)
 {
@@ -191,6 +212,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "monitor")) {
 		if (parse_monitor(argc, argv, &count, &timeout_ms))
 			return usage();
+	} else if (!strcmp(argv[1], "join")) {
+		if (argc != 3)
+			return usage();
 	} else if (strcmp(argv[1], "family")) {
 		if (build(&g, argc - 1, argv + 1, &msg))
 			return usage();
@@ -212,6 +236,10 @@ int main(int argc, char **argv)
 		ret = monitor(&g, count, timeout_ms);
 		dibs_genl_close(&g);
 		return ret;
+	}
+	if (!strcmp(argv[1], "join")) {
+		dibs_genl_close(&g);
+		return join(argv[2]);
 	}
 	if (build(&g, argc - 1, argv + 1, &msg)) {
 		dibs_genl_close(&g);

@@ -7,7 +7,8 @@
  * client-unbind calls del_dev() and stops the handlers, a client cannot
  * register DMBs on a device it is not bound to, client-bind calls
  * add_dev(), both visible in client-get and dev-get; EEXIST, ENOENT,
- * ENODEV; EBUSY while the client holds DMBs and force releasing them.
+ * ENODEV; EBUSY while the client holds DMBs and force releasing them;
+ * dibs_register_client() refusing a missing, empty or too long name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -247,6 +248,85 @@ TEST_F(clients, client_get_refused)
 	EXPECT_EQ(-EINVAL, DIBS_REQ(&self->g, &self->r, DIBS_CMD_CLIENT_GET, 0));
 	EXPECT_TRUE(self->r.has_msg || self->r.has_miss_type)
 		TH_LOG("no extack for client-get without a client");
+}
+
+/*
+ * client-get dump as text, one record a line; a failed dump says why
+ * there instead.  Returns the dump's errno.
+ */
+static int client_dump(struct dibs_genl *g, char *buf, size_t len)
+{
+	struct dibs_reply r;
+	size_t used = 0;
+	int i, ret;
+
+	ret = DIBS_REQ(g, &r, DIBS_CMD_CLIENT_GET, NLM_F_DUMP);
+	if (ret) {
+		snprintf(buf, len, "client-get dump failed: %s%s%s",
+			 dibs_errno_name(ret), r.local_error[0] ? ": " : "",
+			 r.local_error);
+		dibs_reply_free(&r);
+		return ret;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < r.nrecs && used + 1 < len; i++) {
+		dibs_rec_format(&r.recs[i], buf + used, len - used);
+		used += strlen(buf + used);
+		if (r.recs[i].malformed[0])
+			used += snprintf(buf + used, len - used, " (malformed: %s)",
+					 r.recs[i].malformed);
+		if (used + 1 < len)
+			buf[used++] = '\n';
+		buf[used] = '\0';
+	}
+	dibs_reply_free(&r);
+	return 0;
+}
+
+/*
+ * dibs_register_client() refuses a client without a name, with an empty
+ * one or with one longer than DIBS_CLIENT_NAME_MAX_LEN: -EINVAL, and the
+ * client dump goes on listing exactly the clients before.  A name of
+ * DIBS_CLIENT_NAME_MAX_LEN bytes is fine.
+ */
+TEST_F(clients, register_refuses_bad_names)
+{
+	const char *const bad[] = { "64", "128", "0", "null" };
+	char before[4096], after[4096], name[DIBS_CLIENT_NAME_MAX_LEN + 1];
+	struct dibs_rec rec;
+	unsigned int i;
+	int ret;
+
+	ASSERT_EQ(0, client_dump(&self->g, before, sizeof(before)))
+		TH_LOG("%s", before);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ret = dibs_tc_ctl("extra-register %s", bad[i]);
+		EXPECT_EQ(-EINVAL, ret)
+			TH_LOG("client name %s: registration gave %s, not EINVAL",
+			       bad[i], dibs_errno_name(ret));
+		client_dump(&self->g, after, sizeof(after));
+		EXPECT_STREQ(before, after)
+			TH_LOG("client dump after the client named %s", bad[i]);
+		if (!ret)
+			dibs_tc_ctl("extra-unregister");
+	}
+
+	/* the longest name is fine, and client-get finds it */
+	memset(name, 'x', DIBS_CLIENT_NAME_MAX_LEN);
+	name[DIBS_CLIENT_NAME_MAX_LEN] = '\0';
+	ASSERT_EQ(0, dibs_tc_ctl("extra-register %d", DIBS_CLIENT_NAME_MAX_LEN));
+	ret = dibs_client_get_name(&self->g, name, &rec);
+	EXPECT_EQ(0, ret) TH_LOG("client-get of a %d-byte name: %s",
+				 DIBS_CLIENT_NAME_MAX_LEN, dibs_errno_name(ret));
+	if (!ret) {
+		EXPECT_ATTR_S(&rec, DIBS_A_CLIENT_NAME, name);
+		EXPECT_STREQ("", rec.malformed);
+	}
+	client_dump(&self->g, after, sizeof(after));
+	EXPECT_NE(NULL, strstr(after, name)) TH_LOG("client dump: %s", after);
+	EXPECT_EQ(0, dibs_tc_ctl("extra-unregister"));
+	client_dump(&self->g, after, sizeof(after));
+	EXPECT_STREQ(before, after) TH_LOG("client dump after extra-unregister");
 }
 
 TEST_F(clients, binding_get)

@@ -3,10 +3,15 @@
  * Requests the dibs family must refuse: each one gets the expected errno,
  * an extack message, the offset of the offending attribute (or the type of
  * the missing one), no notification, and leaves every device (dump and
- * sysfs) exactly as it was.
+ * sysfs) exactly as it was.  dev-new beyond the module parameter
+ * max_devs gets ENOSPC.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <netlink/attr.h>
 
@@ -456,5 +461,119 @@ REFUSED(del_with_type, DIBS_CMD_DEV_DEL, lo_with_type, -EINVAL,
 	DIBS_A_DEV_TYPE, 0);
 REFUSED(del_with_unknown_attr, DIBS_CMD_DEV_DEL, lo_with_unknown_attr,
 	-EINVAL, UNKNOWN_ATTR, 0);
+
+/* ---- the device limit, module parameter max_devs ---- */
+
+#define MAX_DEVS_PARAM "/sys/module/dibs/parameters/max_devs"
+#define LIMIT_DEV "kterr.limit"
+
+static int max_devs_read(long *value)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(MAX_DEVS_PARAM, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*value = strtol(buf, NULL, 10);
+	return 0;
+}
+
+static int max_devs_write(long value)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(MAX_DEVS_PARAM, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	snprintf(buf, sizeof(buf), "%ld\n", value);
+	n = write(fd, buf, strlen(buf));
+	close(fd);
+	return n == (ssize_t)strlen(buf) ? 0 : -EIO;
+}
+
+FIXTURE(limit) {
+	struct dibs_genl g;
+	struct dibs_state initial;
+	struct dibs_reply r;
+	long saved;		/* max_devs before the test, or -1 */
+};
+
+FIXTURE_SETUP(limit)
+{
+	char why[1024];
+	int ret;
+
+	self->saved = -1;
+	ret = dibs_genl_open(&self->g);
+	ASSERT_EQ(0, ret) TH_LOG("no dibs family: %s", dibs_errno_name(ret));
+	ASSERT_EQ(0, dibs_state_read(&self->g, &self->initial, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ret = max_devs_read(&self->saved);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read %s: %s", MAX_DEVS_PARAM,
+				 dibs_errno_name(ret));
+	TH_LOG("max_devs is %ld", self->saved);
+}
+
+FIXTURE_TEARDOWN(limit)
+{
+	dibs_reply_free(&self->r);
+	if (self->saved >= 0)
+		EXPECT_EQ(0, max_devs_write(self->saved))
+			TH_LOG("could not restore max_devs to %ld", self->saved);
+	if (self->g.sk)
+		EXPECT_EQ(0, dibs_remove_devices_except(&self->g, &self->initial))
+			TH_LOG("could not delete the devices this test created");
+	dibs_genl_close(&self->g);
+}
+
+/*
+ * With as many devices as max_devs allows, dev-new gets ENOSPC, an extack
+ * message naming the parameter, and changes nothing; one more allowed,
+ * it succeeds.
+ */
+TEST_F(limit, dev_new_beyond_max_devs)
+{
+	struct dibs_state before, after;
+	struct dibs_monitor mon;
+	struct dibs_dev_msg ntf;
+	char why[1024];
+	int ret;
+
+	ASSERT_LT(0, self->initial.ndevs);
+	ASSERT_EQ(0, max_devs_write(self->initial.ndevs));
+	ASSERT_EQ(0, dibs_state_read(&self->g, &before, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ASSERT_EQ(0, dibs_monitor_open(&mon, &self->g));
+	ret = dibs_dev_new(&self->g, LIMIT_DEV, NULL, &self->r);
+	EXPECT_EQ(-ENOSPC, ret)
+		TH_LOG("dev-new with %d devices and max_devs %d: %s, not ENOSPC",
+		       self->initial.ndevs, self->initial.ndevs,
+		       dibs_errno_name(ret));
+	EXPECT_TRUE(self->r.has_msg && strstr(self->r.msg, "max_devs"))
+		TH_LOG("extack \"%s\" does not name max_devs",
+		       self->r.has_msg ? self->r.msg : "");
+	dibs_reply_free(&self->r);
+	ret = dibs_monitor_next(&mon, &ntf, NO_NTF_WAIT_MS);
+	EXPECT_EQ(0, ret) TH_LOG("the refused dev-new caused a notification");
+	dibs_monitor_close(&mon);
+	ASSERT_EQ(0, dibs_state_read(&self->g, &after, why, sizeof(why)))
+		TH_LOG("%s", why);
+	EXPECT_TRUE(dibs_state_equal(&before, &after, why, sizeof(why)))
+		TH_LOG("the refused dev-new changed the devices: %s", why);
+
+	ASSERT_EQ(0, max_devs_write(self->initial.ndevs + 1));
+	ret = dibs_dev_new(&self->g, LIMIT_DEV, NULL, &self->r);
+	EXPECT_EQ(0, ret) TH_LOG("dev-new below max_devs: %s",
+				 dibs_errno_name(ret));
+}
 
 TEST_HARNESS_MAIN

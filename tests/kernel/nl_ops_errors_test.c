@@ -10,9 +10,11 @@
  * with NLMSGERR_ATTR_MISS_TYPE; no notification on "monitor" or "dmb".
  *
  * Without CAP_NET_ADMIN (as nobody, and as root with the capability
- * dropped): every read works and says what root sees, dmb-get leaves out
- * tokens, client-bind, client-unbind and stats-reset get EPERM and change
- * nothing.
+ * dropped): the reads of devices, clients, bindings, VLANs and statistics
+ * work and say what root sees; dmb-get, gid-get (the rgids of DMBs) and
+ * gid-check (a device command on hardware) get EPERM, as does joining the
+ * "dmb" group, while "monitor" may be joined; client-bind, client-unbind
+ * and stats-reset get EPERM and change nothing.
  */
 #include <errno.h>
 #include <grp.h>
@@ -517,6 +519,14 @@ static void unprivileged(struct __test_metadata *_metadata,
 		{ "client-get dump", DIBS_CMD_CLIENT_GET, NLM_F_DUMP, { { 0 } }, 0 },
 		{ "client-get do", DIBS_CMD_CLIENT_GET, 0,
 		  { DIBS_PUT_STR(DIBS_A_CLIENT_NAME, DIBS_TC_NAME) }, 1 },
+		{ "vlan-get dump", DIBS_CMD_VLAN_GET, NLM_F_DUMP, { { 0 } }, 0 },
+		{ "stats-get do", DIBS_CMD_STATS_GET, 0,
+		  { DIBS_PUT_STR(DIBS_A_STATS_DEV_NAME, DEV_E) }, 1 },
+		{ "stats-get dump", DIBS_CMD_STATS_GET, NLM_F_DUMP, { { 0 } }, 0 },
+		{ "binding-get dump", DIBS_CMD_BINDING_GET, NLM_F_DUMP, { { 0 } }, 0 },
+	};
+	/* reads of DMBs and peers, and the hardware probe: root only */
+	const struct read_case admin_reads[] = {
 		{ "dmb-get dump", DIBS_CMD_DMB_GET, NLM_F_DUMP, { { 0 } }, 0 },
 		{ "dmb-get dump of a client", DIBS_CMD_DMB_GET, NLM_F_DUMP,
 		  { DIBS_PUT_U32(DIBS_A_DMB_CLIENT_ID, self->k.tc_id) }, 1 },
@@ -524,12 +534,11 @@ static void unprivileged(struct __test_metadata *_metadata,
 		{ "gid-check", DIBS_CMD_GID_CHECK, 0,
 		  { DIBS_PUT_U32(DIBS_A_GID_DEV_INDEX, self->k.e_index),
 		    DIBS_PUT_BIN(DIBS_A_GID_GID, self->k.e_gid, DIBS_GID_LEN) }, 2 },
-		{ "vlan-get dump", DIBS_CMD_VLAN_GET, NLM_F_DUMP, { { 0 } }, 0 },
-		{ "stats-get do", DIBS_CMD_STATS_GET, 0,
-		  { DIBS_PUT_STR(DIBS_A_STATS_DEV_NAME, DEV_E) }, 1 },
-		{ "stats-get dump", DIBS_CMD_STATS_GET, NLM_F_DUMP, { { 0 } }, 0 },
 	};
-	enum { NREADS = sizeof(reads) / sizeof(reads[0]) };
+	const char *const dmb_group[] = { DIBS_MCGRP_DMB };
+	const char *const monitor_group[] = { DIBS_MCGRP_MONITOR };
+	enum { NREADS = sizeof(reads) / sizeof(reads[0]),
+	       NADMIN = sizeof(admin_reads) / sizeof(admin_reads[0]) };
 	static char root_view[NREADS][16384], before[65536], after[65536];
 	char got[16384];
 	unsigned int i;
@@ -543,8 +552,16 @@ static void unprivileged(struct __test_metadata *_metadata,
 				  reads[i].puts, reads[i].nputs, root_view[i],
 				  sizeof(root_view[i]), &token))
 			TH_LOG("%s as root", reads[i].what);
-		if (reads[i].cmd == DIBS_CMD_DMB_GET)
-			EXPECT_TRUE(token) TH_LOG("root's %s lacks tokens", reads[i].what);
+	}
+	for (i = 0; i < NADMIN; i++) {
+		token = false;
+		ASSERT_EQ(0, view(&self->g, admin_reads[i].cmd,
+				  admin_reads[i].flags, admin_reads[i].puts,
+				  admin_reads[i].nputs, got, sizeof(got), &token))
+			TH_LOG("%s as root", admin_reads[i].what);
+		if (admin_reads[i].cmd == DIBS_CMD_DMB_GET)
+			EXPECT_TRUE(token)
+				TH_LOG("root's %s lacks tokens", admin_reads[i].what);
 	}
 	snapshot(&self->g, before, sizeof(before));
 
@@ -553,6 +570,7 @@ static void unprivileged(struct __test_metadata *_metadata,
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		struct dibs_recmon mon;
 		struct dibs_genl g;
 		struct dibs_reply r;
 		int ret;
@@ -576,6 +594,29 @@ static void unprivileged(struct __test_metadata *_metadata,
 				TH_LOG("%s without CAP_NET_ADMIN differs from root's",
 				       reads[i].what);
 		}
+		for (i = 0; i < NADMIN; i++) {
+			token = false;
+			ret = view(&g, admin_reads[i].cmd, admin_reads[i].flags,
+				   admin_reads[i].puts, admin_reads[i].nputs,
+				   got, sizeof(got), &token);
+			EXPECT_EQ(-EPERM, ret)
+				TH_LOG("%s without CAP_NET_ADMIN: %s, not EPERM (reply: %s)",
+				       admin_reads[i].what, dibs_errno_name(ret),
+				       got);
+			EXPECT_FALSE(token)
+				TH_LOG("%s without CAP_NET_ADMIN carries tokens",
+				       admin_reads[i].what);
+		}
+		ret = dibs_recmon_open(&mon, dmb_group, 1);
+		EXPECT_EQ(-EPERM, ret)
+			TH_LOG("joining the dmb group without CAP_NET_ADMIN: %s, not EPERM",
+			       dibs_errno_name(ret));
+		dibs_recmon_close(&mon);
+		ret = dibs_recmon_open(&mon, monitor_group, 1);
+		EXPECT_EQ(0, ret)
+			TH_LOG("joining the monitor group without CAP_NET_ADMIN: %s",
+			       dibs_errno_name(ret));
+		dibs_recmon_close(&mon);
 		ret = DIBS_REQ(&g, &r, DIBS_CMD_CLIENT_UNBIND, 0,
 			       DIBS_PUT_U32(DIBS_A_CLIENT_ID, self->k.tc_id),
 			       DIBS_PUT_STR(DIBS_A_CLIENT_DEV_NAME, DEV_E),

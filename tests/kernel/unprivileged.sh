@@ -1,7 +1,7 @@
 #!/bin/bash
 # Without CAP_NET_ADMIN, dev-new and dev-del are refused with EPERM and
 # change nothing, while dev-get do and dump (and the monitor group) still
-# work and say what root sees. Checked as user nobody, and as root with
+# work and say what root sees; the dmb group cannot be joined. Checked as user nobody, and as root with
 # CAP_NET_ADMIN dropped (the capability counts, not the user id).
 # Run alone: tools/dibs-vm -- tests/kernel/unprivileged.sh (see README)
 # Test functions run through ktap_test, which shellcheck cannot follow.
@@ -11,7 +11,7 @@
 set -u
 
 ktest_require
-ktap_plan 10
+ktap_plan 12
 
 as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups
 	--inh-caps=-all --bounding-set=-all --)
@@ -132,6 +132,19 @@ test_monitor_as_nobody() {
 }
 ktap_test "nobody: the monitor group delivers notifications" \
 	test_monitor_as_nobody
+
+# the dmb group describes DMBs as dmb-get does: CAP_NET_ADMIN only
+test_join_as() { # WRAPPER-ARRAY-NAME
+	local -n wrapper=$1
+	check_nl_ok join dmb || return
+	local NLREQ_AS=("${wrapper[@]}")
+	check_nl_errno EPERM join dmb || return
+	check_nl_ok join monitor
+}
+ktap_test "nobody: joining the dmb group is refused with EPERM" \
+	test_join_as as_nobody
+ktap_test "root without CAP_NET_ADMIN: joining the dmb group is refused" \
+	test_join_as as_root_without_net_admin
 
 test_only_lo_left() {
 	check_eq lo "$(sysfs_names)" "entries under $DIBS_CLASS"

@@ -33,6 +33,14 @@
  *                                      DMB of its own (the client must
  *                                      hold CPUS DMBs on DEV); the wall
  *                                      time goes to status
+ *             extra-register null|LEN
+ *                                      dibs_register_client() of a second
+ *                                      client without ops handlers, named
+ *                                      NULL or LEN bytes of 'x' (up to
+ *                                      DTC_EXTRA_NAME_MAX); it stays
+ *                                      registered until extra-unregister
+ *                                      or the module's unload
+ *             extra-unregister         dibs_unregister_client() of it
  *             move DEV IDX OFFSET LEN [signal]
  *                                      move_data() of LEN bytes (0x00,
  *                                      0x01, ... 0xff, 0x00, ...) at
@@ -50,6 +58,7 @@
  *           then the result of the last race and bench commands:
  *             race NAME tries N ok N enodev N other N late N
  *             bench NAME cpus N count N len N ns N errors N
+ *           then "extra registered 1" while the second client is,
  *           then, per bound device, what its dibs->ops point to, as a
  *           client written for upstream sees them ("-" for NULL):
  *             ops NAME move_data SYMBOL add_vlan_id SYMBOL|- del_vlan_id SYMBOL|-
@@ -271,6 +280,56 @@ static struct dibs_client dtc_client = {
 	.name = "dibs_test_client",
 	.ops = &dtc_client_ops,
 };
+
+/*
+ * A second client, to try dibs_register_client() with names it must refuse;
+ * registered between extra-register and extra-unregister.  No handlers: a
+ * NULL op means "not supported".  dtc_lock protects both.
+ */
+#define DTC_EXTRA_NAME_MAX	128
+static const struct dibs_client_ops dtc_extra_ops;
+static char dtc_extra_name[DTC_EXTRA_NAME_MAX + 1];
+static struct dibs_client dtc_extra = { .ops = &dtc_extra_ops };
+static bool dtc_extra_registered;
+
+/* "null" or the length of the name */
+static int dtc_extra_register(const char *arg)
+{
+	unsigned int len;
+	int err;
+
+	if (!strcmp(arg, "null")) {
+		dtc_extra.name = NULL;
+	} else {
+		if (kstrtouint(arg, 10, &len) || len > DTC_EXTRA_NAME_MAX)
+			return -EINVAL;
+		memset(dtc_extra_name, 'x', len);
+		dtc_extra_name[len] = '\0';
+		dtc_extra.name = dtc_extra_name;
+	}
+	mutex_lock(&dtc_lock);
+	if (dtc_extra_registered) {
+		err = -EEXIST;
+	} else {
+		err = dibs_register_client(&dtc_extra);
+		dtc_extra_registered = !err;
+	}
+	mutex_unlock(&dtc_lock);
+	return err;
+}
+
+static int dtc_extra_unregister(void)
+{
+	int err = -ENOENT;
+
+	mutex_lock(&dtc_lock);
+	if (dtc_extra_registered) {
+		err = dibs_unregister_client(&dtc_extra);
+		dtc_extra_registered = !!err;
+	}
+	mutex_unlock(&dtc_lock);
+	return err;
+}
 
 static int dtc_register(const char *name, unsigned int count, u32 len)
 {
@@ -675,6 +734,7 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 	unsigned int nr;
 	char name[32];
 	char gid[UUID_STRING_LEN + 1];
+	char word[16];
 	u32 idx, len;
 	char *cmd;
 	int err;
@@ -707,6 +767,10 @@ static ssize_t dtc_ctl_write(struct file *file, const char __user *ubuf,
 		err = dtc_race(name, nr);
 	else if (sscanf(cmd, "bench %31s %u %u %u", name, &nr, &idx, &len) == 4)
 		err = dtc_bench(name, nr, idx, len);
+	else if (sscanf(cmd, "extra-register %15s", word) == 1)
+		err = dtc_extra_register(word);
+	else if (!strcmp(cmd, "extra-unregister"))
+		err = dtc_extra_unregister();
 	else if (str_has_prefix(cmd, "move "))
 		err = dtc_ctl_move(cmd);
 	else
@@ -752,6 +816,8 @@ static int dtc_status_show(struct seq_file *m, void *unused)
 			   dtc_last_bench.name, dtc_last_bench.cpus,
 			   dtc_last_bench.count, dtc_last_bench.len,
 			   dtc_last_bench.ns, dtc_last_bench.errors);
+	if (dtc_extra_registered)
+		seq_puts(m, "extra registered 1\n");
 	list_for_each_entry(tdev, &dtc_devs, list) {
 		const struct dibs_dev_ops *ops;
 
@@ -799,6 +865,7 @@ static void __exit dtc_exit(void)
 		if (tdev->bound)
 			dtc_unregister_all(tdev);
 	mutex_unlock(&dtc_lock);
+	dtc_extra_unregister();
 	dibs_unregister_client(&dtc_client);
 	list_for_each_entry_safe(tdev, tmp, &dtc_devs, list) {
 		list_del(&tdev->list);

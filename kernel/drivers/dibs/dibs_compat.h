@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/mm.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 
 /*
@@ -31,6 +32,21 @@
 #define DIBS_UEVENT_DEV_CONST	const
 #else
 #define DIBS_UEVENT_DEV_CONST
+#endif
+
+/*
+ * v6.7, "genetlink: add CAP_NET_ADMIN test for multicast bind" and
+ * "genetlink: use internal flags for multicast groups", also in the stable
+ * 6.1 kernels since: genl_bind() refuses to let a socket without
+ * CAP_NET_ADMIN join a group flagged GENL_MCAST_CAP_NET_ADMIN.  Before,
+ * anyone could join any group; there DIBS_NL_MCGRP_CAPS is false and dibs
+ * sends nothing to a group that should need the capability.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define DIBS_NL_MCGRP_CAPS		true
+#else
+#define GENL_MCAST_CAP_NET_ADMIN	0
+#define DIBS_NL_MCGRP_CAPS		false
 #endif
 
 /*

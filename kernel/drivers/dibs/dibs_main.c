@@ -31,6 +31,8 @@ static struct class *dibs_class;
 DEFINE_MUTEX(dibs_devs_lock);
 /* all registered devices, in increasing index order */
 static LIST_HEAD(dibs_devs);
+/* number of entries of dibs_devs */
+static unsigned int dibs_ndevs;
 /*
  * Last index handed out.  Only ever grows, so an index is never reused
  * while the module stays loaded, and list order is index order.
@@ -107,8 +109,26 @@ unsigned int dibs_dev_dmbs_in_use(struct dibs_dev *dibs)
 int dibs_register_client(struct dibs_client *client)
 {
 	struct dibs_dev *dibs;
+	size_t len;
 	u8 id;
 
+	if (WARN_ON_ONCE(!client->ops))
+		return -EINVAL;
+	/*
+	 * Every client reply and notification of the netlink family carries
+	 * the name, within the length its policy allows for requests.
+	 */
+	if (!client->name) {
+		pr_warn("cannot register a client without a name\n");
+		return -EINVAL;
+	}
+	len = strnlen(client->name, DIBS_CLIENT_NAME_MAX_LEN + 1);
+	if (!len || len > DIBS_CLIENT_NAME_MAX_LEN) {
+		pr_warn("cannot register client \"%.*s\": its name must have 1 to %d bytes\n",
+			DIBS_CLIENT_NAME_MAX_LEN, client->name,
+			DIBS_CLIENT_NAME_MAX_LEN);
+		return -EINVAL;
+	}
 	mutex_lock(&dibs_devs_lock);
 	for (id = 0; id < MAX_DIBS_CLIENTS; id++)
 		if (!dibs_clients[id])
@@ -379,6 +399,12 @@ struct dibs_dev *dibs_dev_find_by_gid(const uuid_t *gid)
 	return NULL;
 }
 
+unsigned int dibs_dev_count(void)
+{
+	lockdep_assert_held(&dibs_devs_lock);
+	return dibs_ndevs;
+}
+
 struct dibs_dev *dibs_dev_next(u32 index)
 {
 	struct dibs_dev *dibs;
@@ -511,6 +537,7 @@ int dibs_dev_add_locked(struct dibs_dev *dibs)
 		if (dibs_clients[id])
 			dibs_client_add_dev(dibs_clients[id], dibs);
 	list_add_tail(&dibs->list, &dibs_devs);
+	dibs_ndevs++;
 	dibs_nl_dev_notify(dibs, DIBS_CMD_DEV_NEW_NTF);
 	return 0;
 
@@ -551,6 +578,7 @@ void dibs_dev_del_locked(struct dibs_dev *dibs)
 		if (dibs_clients[id] && dibs_track_bound(dibs, id))
 			dibs_client_del_dev(dibs_clients[id], dibs);
 	list_del_init(&dibs->list);
+	dibs_ndevs--;
 	device_del(&dibs->dev);
 	dibs_track_dev_del(dibs);
 

@@ -4,6 +4,8 @@
  * Policies and the op table are generated from genl-spec/dibs.yaml into
  * dibs_nl_gen.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/err.h>
@@ -17,6 +19,16 @@
 
 #include "dibs_nl_gen.h"
 #include "dibs_priv.h"
+
+/*
+ * Most devices dev-new creates: every device counts, also those a driver
+ * added.  Each costs memory (a loopback device its DMB table) and is
+ * dumped, bound and announced; 1024 leaves room for nl_scale_test's 1000.
+ */
+static unsigned int max_devs = 1024;
+module_param(max_devs, uint, 0644);
+MODULE_PARM_DESC(max_devs,
+		 "dev-new refuses a device beyond this many (default 1024)");
 
 /* under dibs_devs_lock: whether notifications can be sent */
 static bool dibs_nl_registered;
@@ -429,6 +441,14 @@ int dibs_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = dibs_nl_dev_new_gid(info, &gid);
 	if (err)
 		goto err_put_kind;
+	if (dibs_dev_count() >= READ_ONCE(max_devs)) {
+		DIBS_NL_MSG_FMT(extack,
+				"too many dibs devices (module parameter max_devs)",
+				"%u dibs devices exist, module parameter max_devs allows %u",
+				dibs_dev_count(), READ_ONCE(max_devs));
+		err = -ENOSPC;
+		goto err_put_kind;
+	}
 	err = kind->create(name, &gid, &dibs);
 	if (err) {
 		DIBS_NL_MSG_FMT(extack, "cannot create the device",
@@ -949,7 +969,8 @@ void dibs_nl_dmb_notify(struct dibs_dev *dibs, const struct dibs_dmb_info *rec,
 {
 	struct sk_buff *msg;
 
-	if (!dibs_nl_want(DIBS_NLGRP_DMB))
+	/* where anyone may join the group, nobody gets DMBs from it */
+	if (!DIBS_NL_MCGRP_CAPS || !dibs_nl_want(DIBS_NLGRP_DMB))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!msg)
@@ -1524,6 +1545,9 @@ int dibs_nl_init(void)
 	err = genl_register_family(&dibs_nl_family);
 	if (err)
 		return err;
+	if (!DIBS_NL_MCGRP_CAPS)
+		pr_info("this kernel lets anyone join the %s group: sending nothing to it\n",
+			DIBS_MCGRP_DMB);
 	mutex_lock(&dibs_devs_lock);
 	WRITE_ONCE(dibs_nl_registered, true);
 	dibs_nl_closing = false;

@@ -6,6 +6,7 @@
  */
 
 #include "dibs_nl_gen.h"
+#include "dibs_compat.h"
 
 /* dev-get */
 static const struct nla_policy dibs_dev_get_nl_policy[DIBS_A_DEV_NAME + 1] = {
@@ -142,16 +143,19 @@ const struct genl_ops dibs_nl_ops[13] = {
 		.dumpit		= dibs_nl_dmb_get_dumpit,
 		.policy		= dibs_dmb_get_nl_policy,
 		.maxattr	= DIBS_A_DMB_CLIENT_NAME,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= DIBS_CMD_GID_GET,
 		.dumpit		= dibs_nl_gid_get_dumpit,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= DIBS_CMD_GID_CHECK,
 		.doit		= dibs_nl_gid_check_doit,
 		.policy		= dibs_gid_check_nl_policy,
 		.maxattr	= DIBS_A_GID_VLAN_ID,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= DIBS_CMD_VLAN_GET,
@@ -184,5 +188,5 @@ const struct genl_ops dibs_nl_ops[13] = {
 
 const struct genl_multicast_group dibs_nl_mcgrps[2] = {
 	[DIBS_NLGRP_MONITOR] = { .name = DIBS_MCGRP_MONITOR, },
-	[DIBS_NLGRP_DMB] = { .name = DIBS_MCGRP_DMB, },
+	[DIBS_NLGRP_DMB] = { .name = DIBS_MCGRP_DMB, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };

@@ -173,6 +173,8 @@ extern struct mutex dibs_devs_lock;
 struct dibs_dev *dibs_dev_find_by_index(u32 index);
 struct dibs_dev *dibs_dev_find_by_name(const char *name);
 struct dibs_dev *dibs_dev_find_by_gid(const uuid_t *gid);
+/* number of registered devices; dibs_devs_lock held */
+unsigned int dibs_dev_count(void);
 /* first device with an index above @index, in index order, or NULL */
 struct dibs_dev *dibs_dev_next(u32 index);
 bool dibs_dev_name_valid(const char *name);

@@ -147,10 +147,14 @@ struct dibs_client {
  * @client: the client; @client->name and @client->ops must be set
  *
  * Assigns @client->id and calls @client->ops->add_dev() for every existing
- * device the client is bound to.
+ * device the client is bound to.  The name is shown to administrators
+ * (client-get) and selects the client in their requests: it must have 1 to
+ * DIBS_CLIENT_NAME_MAX_LEN (63) bytes.
  *
  * Context: Process context; takes the dibs layer's device mutex.
- * Return: 0, or -ENOSPC when MAX_DIBS_CLIENTS clients are registered.
+ * Return: 0; -EINVAL, with nothing registered, when the name is missing,
+ * empty or too long, or @client->ops is NULL; -ENOSPC when
+ * MAX_DIBS_CLIENTS clients are registered.
  */
 int dibs_register_client(struct dibs_client *client);
 

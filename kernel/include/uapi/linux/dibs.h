@@ -16,6 +16,11 @@
  */
 #define DIBS_DEV_NAME_MAX_LEN	15
 /*
+ * Longest client name, in bytes, without the terminating NUL;
+ * dibs_register_client() refuses a longer name, or none.
+ */
+#define DIBS_CLIENT_NAME_MAX_LEN	63
+/*
  * Length of a dibs GID (a UUID) in bytes.
  */
 #define DIBS_GID_LEN	16
@@ -257,11 +262,11 @@ enum {
  * DIBS_CMD_CLIENT_DEL_NTF: A client unregistered.
  * DIBS_CMD_CLIENT_BIND_NTF: A client was bound to a device.
  * DIBS_CMD_CLIENT_UNBIND_NTF: A client was unbound from a device.
- * DIBS_CMD_DMB_GET: Dump the DMBs registered on local devices, optionally only those of one device and/or one client. Tokens are left out for callers without CAP_NET_ADMIN.
+ * DIBS_CMD_DMB_GET: Dump the DMBs registered on local devices, optionally only those of one device and/or one client. Needs CAP_NET_ADMIN: a DMB's token is a write capability, and its rgid, owner and size tell who talks to whom; the number of DMBs is public in dev-get, client-get, binding-get and stats-get.
  * DIBS_CMD_DMB_NEW_NTF: A DMB was registered (without its token).
  * DIBS_CMD_DMB_DEL_NTF: A DMB was unregistered (without its token), with its final counters.
- * DIBS_CMD_GID_GET: Dump the GIDs in use: every local device's own GID, and every peer GID that registered DMBs accept writes from, per device.
- * DIBS_CMD_GID_CHECK: Ask a device whether it reaches a remote GID, optionally on a VLAN, through the device's query_remote_gid op.
+ * DIBS_CMD_GID_GET: Dump the GIDs in use: every local device's own GID, and every peer GID that registered DMBs accept writes from, per device. Needs CAP_NET_ADMIN, as the peers are the rgids of DMBs; a device's own GID is public in dev-get.
+ * DIBS_CMD_GID_CHECK: Ask a device whether it reaches a remote GID, optionally on a VLAN, through the device's query_remote_gid op. Needs CAP_NET_ADMIN: on hardware the op is a device command.
  * DIBS_CMD_VLAN_GET: Dump the VLANs of the devices, one entry per device, VLAN and client, optionally of one device only.
  * DIBS_CMD_STATS_GET: Get the statistics of one device or one client, or dump those of every device and then every client.
  * DIBS_CMD_STATS_RESET: Reset the counters of one device, or of every device and client when no device is given. dmbs-max-in-use restarts at dmbs-in-use.
