@@ -959,8 +959,8 @@ static int dibs_user_ioc_register(struct dibs_user_file *ufile,
 
 	err = dibs_user_put_arg(uarg, &arg, sizeof(arg), usize);
 	/*
-	 * A caller that cannot learn the token could never unregister it.
-	 * Unless the device or another thread released it meanwhile.
+	 * A caller that cannot learn the token could never unregister the
+	 * DMB: drop it, unless the device went and released it meanwhile.
 	 */
 	if (err)
 		dibs_user_drop_buf(ufile, arg.token, false);
