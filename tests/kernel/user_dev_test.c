@@ -1216,7 +1216,7 @@ TEST_F_TIMEOUT(user, dev_limit_keeps_room_for_kernel_clients, 600)
 	struct dibs_reply rep = { 0 };
 	struct dibs_user_info info;
 	unsigned long long pct = 50;
-	int fds[64], nfds, ret = 0, loaded, fd;
+	int fds[64], nfds, ret = 0, loaded, fd, last_fd = -1;
 	struct dibs_user_dmb_unregister u = { .size = sizeof(u) };
 	long want, got = 0;
 	uint64_t last = 0;
@@ -1233,6 +1233,7 @@ TEST_F_TIMEOUT(user, dev_limit_keeps_room_for_kernel_clients, 600)
 	for (nfds = 1;; nfds++) {
 		while (!(ret = reg_dmb(fds[nfds - 1], 1, info.gid, &r))) {
 			last = r.token;
+			last_fd = fds[nfds - 1];
 			got++;
 		}
 		if (ret != -EDQUOT || nfds == 64)
@@ -1260,7 +1261,7 @@ TEST_F_TIMEOUT(user, dev_limit_keeps_room_for_kernel_clients, 600)
 
 	/* a DMB given back can be taken again, by another file */
 	u.token = last;
-	EXPECT_EQ(0, ioctl(fds[nfds - 1], DIBS_USER_IOC_DMB_UNREGISTER, &u));
+	EXPECT_EQ(0, ioctl(last_fd, DIBS_USER_IOC_DMB_UNREGISTER, &u));
 	fd = dev_open("lo1");
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, reg_dmb(fd, 1, info.gid, &r));
