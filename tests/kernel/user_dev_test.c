@@ -5,6 +5,10 @@
  * checked, signals and their merging, poll() and read(), software events,
  * every refused request with its errno, the per-file limits, DMBs freed on
  * close and on kill -9, and a device deleted under a running writer.
+ * Issue 13: a user copy stuck on a userfaultfd page does not hold up a
+ * device delete, /dev/dibs files together leave part of a device's DMBs
+ * to in-kernel clients, read() into a bad buffer loses no record, and an
+ * ioctl number with the wrong direction is refused with ENOTTY.
  *
  * Loads $DIBS_MODULES/dibs_user.ko if it is not loaded and removes it at
  * the end.  Bytes moved per path: $DIBS_USER_TEST_BYTES, in rounds of one
@@ -15,6 +19,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,11 +30,13 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/dibs_user.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "dibs_ktest.h"
@@ -968,6 +975,505 @@ TEST_F(user, dmb_memory_charged_to_cgroup)
 	EXPECT_EQ(0, rmdir(cg));
 	EXPECT_EQ(0, umount(root));
 	rmdir(root);
+}
+
+/*
+ * Issue 13, finding 1: a process can make its own page faults last forever
+ * (userfaultfd, FUSE).  An ioctl of /dev/dibs stuck in such a fault must
+ * not hold anything that deleting the device waits for: the delete
+ * returns, other dibs requests work, and once the fault is served the
+ * ioctl ends (ENODEV for a move whose device went away) and nothing is
+ * left behind.
+ */
+
+/* how long a forced dev-del may take with a user copy stuck */
+#define DEL_WAIT_S 20
+
+struct stuck_ioctl {
+	int fd;
+	unsigned long cmd;
+	void *arg;
+	int ret;	/* 0 or -errno of the ioctl */
+};
+
+static void *run_stuck_ioctl(void *p)
+{
+	struct stuck_ioctl *op = p;
+
+	op->ret = ioctl(op->fd, op->cmd, op->arg) ? -errno : 0;
+	return NULL;
+}
+
+/* a userfaultfd of this process, or -errno */
+static int uffd_open(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int fd, err;
+
+	fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* waits up to @ms for a page fault on @uffd: 0, -ETIME or -errno */
+static int uffd_wait_fault(int uffd, int ms, struct uffd_msg *msg)
+{
+	struct pollfd p = { .fd = uffd, .events = POLLIN };
+	int n = poll(&p, 1, ms);
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ETIME;
+	if (read(uffd, msg, sizeof(*msg)) != sizeof(*msg))
+		return -errno;
+	return msg->event == UFFD_EVENT_PAGEFAULT ? 0 : -EPROTO;
+}
+
+/*
+ * Force-deletes device @name from a child (a delete that hangs must not
+ * hang the test) and waits for it at most DEL_WAIT_S seconds: 0, -errno of
+ * the delete, or -ETIME with the child still running in *@pidp.
+ */
+static int del_dev_bounded(const char *name, int uffd, pid_t *pidp)
+{
+	int status;
+	pid_t pid;
+
+	*pidp = fork();
+	if (*pidp < 0)
+		return -errno;
+	if (*pidp == 0) {
+		struct dibs_reply rep = { 0 };
+		struct dibs_genl g;
+		int ret;
+
+		/* the parent must be able to serve the fault without us */
+		close(uffd);
+		ret = dibs_genl_open(&g);
+		if (!ret)
+			ret = dibs_dev_del_name(&g, name, true, &rep);
+		_exit(ret < 0 ? -ret & 0xff : 0);
+	}
+	for (int i = 0; i < DEL_WAIT_S * 20; i++) {
+		pid = waitpid(*pidp, &status, WNOHANG);
+		if (pid == *pidp) {
+			*pidp = 0;
+			return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
+		}
+		usleep(50000);
+	}
+	return -ETIME;
+}
+
+/*
+ * A thread's ioctl stuck in a user copy while "lo1" is deleted by force:
+ * a MOVE whose source page is missing (never served), or (@reg) a
+ * REGISTER whose argument is write-protected, so that the copy in works
+ * and the copy out of the results faults.
+ */
+static void stuck_copy_vs_del(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(user) *self, bool reg)
+{
+	const char *what = reg ? "DMB_REGISTER" : "MOVE";
+	long page = sysconf(_SC_PAGESIZE), mark = dmesg_mark();
+	struct uffdio_register ureg = { 0 };
+	struct dibs_user_dmb_register r;
+	struct dibs_reply rep = { 0 };
+	struct dibs_user_move m = { .size = sizeof(m) };
+	struct dibs_user_info info;
+	struct stuck_ioctl op = { 0 };
+	struct uffd_msg msg;
+	int uffd, fd, ret, status;
+	pid_t del_pid = 0;
+	uint8_t *mem;
+	pthread_t th;
+
+	uffd = uffd_open();
+	if (uffd == -ENOSYS)
+		SKIP(return, "the kernel has no userfaultfd");
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(-uffd));
+	ASSERT_EQ(0, dibs_dev_new(&self->g, "lo1", NULL, &rep));
+	dibs_reply_free(&rep);
+	fd = dev_open("lo1");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, get_info(fd, &info));
+	mem = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	ureg.range.start = (uintptr_t)mem;
+	ureg.range.len = page;
+	op.fd = fd;
+	if (reg) {
+		struct uffdio_writeprotect wp = {
+			.range = ureg.range,
+			.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+		};
+		struct dibs_user_dmb_register *rp = (void *)mem;
+
+		rp->size = sizeof(*rp);
+		rp->len = 4096;
+		memcpy(rp->rgid, info.gid, sizeof(rp->rgid));
+		ureg.mode = UFFDIO_REGISTER_MODE_WP;
+		if (ioctl(uffd, UFFDIO_REGISTER, &ureg))
+			SKIP(goto out, "no write-protect userfaults: %s",
+			     strerror(errno));
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
+			TH_LOG("UFFDIO_WRITEPROTECT: %s", strerror(errno));
+		op.cmd = DIBS_USER_IOC_DMB_REGISTER;
+		op.arg = rp;
+	} else {
+		ASSERT_EQ(0, reg_dmb(fd, page, info.gid, &r));
+		ureg.mode = UFFDIO_REGISTER_MODE_MISSING;
+		ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &ureg))
+			TH_LOG("UFFDIO_REGISTER: %s", strerror(errno));
+		m.token = r.token;
+		m.buf = (uintptr_t)mem;
+		m.len = page;
+		op.cmd = DIBS_USER_IOC_MOVE;
+		op.arg = &m;
+	}
+	ASSERT_EQ(0, pthread_create(&th, NULL, run_stuck_ioctl, &op));
+	ret = uffd_wait_fault(uffd, WAIT_MS, &msg);
+	ASSERT_EQ(0, ret) TH_LOG("the %s ioctl did not fault on its page: %s",
+				 what, strerror(-ret));
+
+	ret = del_dev_bounded("lo1", uffd, &del_pid);
+	EXPECT_EQ(0, ret) {
+		if (ret == -ETIME)
+			TH_LOG("dev-del did not return within %d s while a user copy was stuck in %s",
+			       DEL_WAIT_S, what);
+		else
+			TH_LOG("dev-del lo1 force: %s", strerror(-ret));
+	}
+	if (!ret) {
+		EXPECT_EQ(0, dibs_dev_get_name(&self->g, "lo", &rep))
+			TH_LOG("dev-get after the delete failed");
+		dibs_reply_free(&rep);
+		EXPECT_EQ(-ENODEV, dibs_dev_get_name(&self->g, "lo1", &rep))
+			TH_LOG("lo1 is still there after its delete");
+		dibs_reply_free(&rep);
+	}
+
+	/* serve the fault: the stuck ioctl goes on */
+	if (reg) {
+		struct uffdio_writeprotect wp = { .range = ureg.range };
+
+		EXPECT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
+			TH_LOG("UFFDIO_WRITEPROTECT off: %s", strerror(errno));
+	} else {
+		struct uffdio_zeropage zp = { .range = ureg.range };
+
+		EXPECT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zp))
+			TH_LOG("UFFDIO_ZEROPAGE: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	if (del_pid)
+		ASSERT_EQ(del_pid, waitpid(del_pid, &status, 0));
+	if (reg) {
+		/* registered before the delete, released by it */
+		EXPECT_EQ(0, op.ret) TH_LOG("REGISTER: %s", strerror(-op.ret));
+	} else {
+		EXPECT_EQ(-ENODEV, op.ret)
+			TH_LOG("MOVE ended with %s, not ENODEV",
+			       strerror(-op.ret));
+	}
+	ASSERT_EQ(0, get_info(fd, &info));
+	EXPECT_TRUE(info.flags & DIBS_USER_INFO_DEV_GONE);
+	EXPECT_EQ(0, info.dmbs) TH_LOG("the file still counts DMBs");
+	EXPECT_TRUE(dmesg_clean_since(mark))
+		TH_LOG("the kernel log shows leftovers or a warning");
+out:
+	munmap(mem, page);
+	close(fd);
+	close(uffd);
+}
+
+TEST_F_TIMEOUT(user, stuck_move_copy_does_not_block_dev_del, 120)
+{
+	stuck_copy_vs_del(_metadata, self, false);
+}
+
+TEST_F_TIMEOUT(user, stuck_register_copy_does_not_block_dev_del, 120)
+{
+	stuck_copy_vs_del(_metadata, self, true);
+}
+
+/*
+ * Issue 13, finding 2: however many files a user opens, /dev/dibs takes at
+ * most dev_dmbs_percent of a device's DMBs (refused with ENOSPC), and an
+ * in-kernel client (dibs_test_client.ko) can still register on it.
+ */
+TEST_F_TIMEOUT(user, dev_limit_keeps_room_for_kernel_clients, 600)
+{
+	struct dibs_user_dmb_register r;
+	struct dibs_reply rep = { 0 };
+	struct dibs_user_info info;
+	unsigned long long pct = 50;
+	int fds[64], nfds, ret = 0, loaded, fd, last_fd = -1;
+	struct dibs_user_dmb_unregister u = { .size = sizeof(u) };
+	long want, got = 0;
+	uint64_t last = 0;
+
+	if (access(PARAM_DIR "dev_dmbs_percent", F_OK) == 0)
+		pct = read_param("dev_dmbs_percent");
+	ASSERT_EQ(0, dibs_dev_new(&self->g, "lo1", NULL, &rep));
+	dibs_reply_free(&rep);
+	fds[0] = dev_open("lo1");
+	ASSERT_LE(0, fds[0]);
+	/* a loopback device reaches only itself */
+	ASSERT_EQ(0, get_info(fds[0], &info));
+	/* file after file until the refusal is not the file's own limit */
+	for (nfds = 1;; nfds++) {
+		while (!(ret = reg_dmb(fds[nfds - 1], 1, info.gid, &r))) {
+			last = r.token;
+			last_fd = fds[nfds - 1];
+			got++;
+		}
+		if (ret != -EDQUOT || nfds == 64)
+			break;
+		fds[nfds] = dev_open("lo1");
+		ASSERT_LE(0, fds[nfds]);
+	}
+	want = (long)((unsigned long long)info.max_dmbs * pct / 100);
+	EXPECT_EQ(-ENOSPC, ret) TH_LOG("registration stopped with %s",
+				       strerror(-ret));
+	EXPECT_EQ(want, got)
+		TH_LOG("/dev/dibs files took %ld of lo1's %u DMBs, expected %ld (dev_dmbs_percent %llu)",
+		       got, info.max_dmbs, want, pct);
+
+	loaded = dibs_module_load(DIBS_TC_NAME, NULL);
+	ASSERT_LE(0, loaded) TH_LOG("cannot load %s.ko", DIBS_TC_NAME);
+	ret = dibs_tc_ctl("register lo1 1 4096");
+	EXPECT_EQ(0, ret)
+		TH_LOG("an in-kernel client could not register on lo1 after /dev/dibs took %ld DMBs: %s",
+		       got, strerror(-ret));
+	if (!ret)
+		EXPECT_EQ(0, dibs_tc_ctl("unregister lo1"));
+	if (loaded == 0)
+		dibs_module_unload(DIBS_TC_NAME);
+
+	/* a DMB given back can be taken again, by another file */
+	u.token = last;
+	EXPECT_EQ(0, ioctl(last_fd, DIBS_USER_IOC_DMB_UNREGISTER, &u));
+	fd = dev_open("lo1");
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, reg_dmb(fd, 1, info.gid, &r));
+	EXPECT_EQ(-ENOSPC, reg_dmb(fd, 1, info.gid, &r));
+	close(fd);
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	EXPECT_EQ(0, wait_in_use(&self->g, "lo1", 0));
+}
+
+/*
+ * Issue 13, finding 3: read() into memory it cannot write fails with
+ * EFAULT and keeps the record for the next read(); a read() whose second
+ * record does not fit in writable memory returns the first one only.
+ */
+TEST_F(user, read_fault_keeps_record)
+{
+	struct dibs_user_signal_event se = {
+		.size = sizeof(se),
+		.flags = DIBS_USER_SIGNAL_IRQ,
+		.event_code = 9,
+	};
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	long page = sysconf(_SC_PAGESIZE);
+	struct dibs_user_dmb_register r;
+	struct dibs_user_event ev, *tail;
+	int wfd = dev_open("lo");
+	uint8_t *mem;
+	void *ro;
+	ssize_t n;
+
+	ASSERT_LE(0, wfd);
+	/* memory read() cannot write to */
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, reg_dmb(self->fd, 4096, self->info.gid, &r));
+
+	/* a signal */
+	ASSERT_EQ(0, move(wfd, r.token, 0, NULL, 0, 2));
+	ASSERT_EQ(1, poll(&p, 1, WAIT_MS));
+	EXPECT_EQ(-1, read(self->fd, ro, sizeof(ev)));
+	EXPECT_EQ(EFAULT, errno);
+	n = read(self->fd, &ev, sizeof(ev));
+	EXPECT_EQ((ssize_t)sizeof(ev), n)
+		TH_LOG("the signal record was lost with the failed read: %s",
+		       n < 0 ? strerror(errno) : "short read");
+	EXPECT_EQ(DIBS_USER_EVENT_SIGNAL, ev.kind);
+	EXPECT_EQ(r.token, ev.token);
+	EXPECT_EQ(sig_bit(2), ev.dmbemask);
+
+	/* a device event */
+	memcpy(se.rgid, self->info.gid, sizeof(se.rgid));
+	ASSERT_EQ(0, ioctl(wfd, DIBS_USER_IOC_SIGNAL_EVENT, &se));
+	ASSERT_EQ(1, poll(&p, 1, WAIT_MS));
+	EXPECT_EQ(-1, read(self->fd, ro, sizeof(ev)));
+	EXPECT_EQ(EFAULT, errno);
+	memset(&ev, 0, sizeof(ev));
+	n = read(self->fd, &ev, sizeof(ev));
+	EXPECT_EQ((ssize_t)sizeof(ev), n)
+		TH_LOG("the event record was lost with the failed read: %s",
+		       n < 0 ? strerror(errno) : "short read");
+	EXPECT_EQ(DIBS_USER_EVENT_DEVICE, ev.kind);
+	EXPECT_EQ(9, ev.subtype);
+
+	/* two records, room for one before an unmapped page */
+	mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, munmap(mem + page, page));
+	tail = (void *)(mem + page - sizeof(ev));
+	ASSERT_EQ(0, move(wfd, r.token, 0, NULL, 0, 4));
+	ASSERT_EQ(0, ioctl(wfd, DIBS_USER_IOC_SIGNAL_EVENT, &se));
+	ASSERT_EQ(1, poll(&p, 1, WAIT_MS));
+	EXPECT_EQ((ssize_t)sizeof(ev), read(self->fd, tail, 2 * sizeof(ev)));
+	EXPECT_EQ(DIBS_USER_EVENT_SIGNAL, tail->kind);
+	EXPECT_EQ(sig_bit(4), tail->dmbemask);
+	n = read(self->fd, &ev, sizeof(ev));
+	EXPECT_EQ((ssize_t)sizeof(ev), n)
+		TH_LOG("the record that did not fit was lost: %s",
+		       n < 0 ? strerror(errno) : "short read");
+	EXPECT_EQ(DIBS_USER_EVENT_DEVICE, ev.kind);
+	EXPECT_EQ(-1, read(self->fd, &ev, sizeof(ev)));
+	EXPECT_EQ(EAGAIN, errno);
+	munmap(mem, page);
+	munmap(ro, page);
+	close(wfd);
+}
+
+/*
+ * Issue 13, finding 4: an ioctl number is matched whole but for its size
+ * (the structures carry their own): every command with another direction
+ * fails with ENOTTY and changes nothing, while another size still works.
+ */
+TEST_F(user, wrong_ioctl_direction_is_enotty)
+{
+	static const struct {
+		const char *name;
+		unsigned long cmd;
+	} cmds[] = {
+		{ "BIND", DIBS_USER_IOC_BIND },
+		{ "INFO", DIBS_USER_IOC_INFO },
+		{ "DMB_REGISTER", DIBS_USER_IOC_DMB_REGISTER },
+		{ "DMB_UNREGISTER", DIBS_USER_IOC_DMB_UNREGISTER },
+		{ "MOVE", DIBS_USER_IOC_MOVE },
+		{ "ATTACH", DIBS_USER_IOC_ATTACH },
+		{ "DETACH", DIBS_USER_IOC_DETACH },
+		{ "SIGNAL_EVENT", DIBS_USER_IOC_SIGNAL_EVENT },
+	};
+	static const unsigned int dirs[] = {
+		_IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE,
+	};
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	struct dibs_user_dmb_register r0, reg;
+	struct dibs_user_dmb_unregister unreg = { .size = sizeof(unreg) };
+	struct dibs_user_bind bind = { .size = sizeof(bind), .name = "lo" };
+	struct dibs_user_signal_event se = {
+		.size = sizeof(se), .flags = DIBS_USER_SIGNAL_IRQ,
+	};
+	struct dibs_user_detach det = { .size = sizeof(det) };
+	struct dibs_user_move mv = { .size = sizeof(mv) };
+	struct dibs_user_info info, info0;
+	struct dibs_user_attach a0, att;
+	const uint8_t *dmb;
+	int unbound, wfd;
+	void *args[8];
+
+	unbound = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, unbound);
+	wfd = dev_open("lo");
+	ASSERT_LE(0, wfd);
+	ASSERT_EQ(0, reg_dmb(self->fd, 4096, self->info.gid, &r0));
+	dmb = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->fd,
+		   r0.mmap_offset);
+	ASSERT_NE(MAP_FAILED, dmb);
+	ASSERT_EQ(0, attach(wfd, r0.token, &a0));
+
+	/* arguments each of which the right command would act on */
+	memset(&info0, 0xa5, sizeof(info0));
+	info0.size = sizeof(info0);
+	info = info0;
+	memset(&reg, 0, sizeof(reg));
+	reg.size = sizeof(reg);
+	reg.len = 4096;
+	memcpy(reg.rgid, self->info.gid, sizeof(reg.rgid));
+	unreg.token = r0.token;
+	mv.token = r0.token;
+	mv.buf = (uintptr_t)"q";
+	mv.len = 1;
+	mv.flags = DIBS_USER_MOVE_SIGNAL;
+	memset(&att, 0, sizeof(att));
+	att.size = sizeof(att);
+	att.token = r0.token;
+	det.token = r0.token;
+	memcpy(se.rgid, self->info.gid, sizeof(se.rgid));
+	args[0] = &bind;
+	args[1] = &info;
+	args[2] = &reg;
+	args[3] = &unreg;
+	args[4] = &mv;
+	args[5] = &att;
+	args[6] = &det;
+	args[7] = &se;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		unsigned long cmd = cmds[i].cmd;
+		/* BIND on a bound file fails anyway: use an unbound one */
+		int fd = i == 0 ? unbound : (i == 5 || i == 6) ? wfd :
+			 self->fd;
+
+		for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+			unsigned long wrong;
+
+			if (dirs[d] == _IOC_DIR(cmd))
+				continue;
+			wrong = _IOC(dirs[d], _IOC_TYPE(cmd), _IOC_NR(cmd),
+				     _IOC_SIZE(cmd));
+			errno = 0;
+			EXPECT_EQ(-1, ioctl(fd, wrong, args[i]))
+				TH_LOG("%s with direction %u was accepted",
+				       cmds[i].name, dirs[d]);
+			EXPECT_EQ(ENOTTY, errno)
+				TH_LOG("%s with direction %u: %s, not ENOTTY",
+				       cmds[i].name, dirs[d], strerror(errno));
+		}
+	}
+
+	/* nothing changed */
+	EXPECT_EQ(0, memcmp(&info, &info0, sizeof(info)))
+		TH_LOG("a wrong-direction INFO wrote its result");
+	EXPECT_EQ(-ENOTCONN, get_info(unbound, &info))
+		TH_LOG("a wrong-direction BIND bound the file");
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ(1, info.dmbs) TH_LOG("a wrong-direction REGISTER or UNREGISTER changed the file's DMBs");
+	ASSERT_EQ(0, get_info(wfd, &info));
+	EXPECT_EQ(1, info.dmbs) TH_LOG("a wrong-direction ATTACH or DETACH changed the writer's attachments");
+	EXPECT_EQ(1, dmbs_in_use(&self->g, "lo"));
+	EXPECT_EQ(0, dmb[0]) TH_LOG("a wrong-direction MOVE wrote the DMB");
+	EXPECT_EQ(0, poll(&p, 1, 200))
+		TH_LOG("a wrong-direction MOVE or SIGNAL_EVENT queued a record");
+
+	/* the size in the number is not checked: the structure has its own */
+	info = info0;
+	EXPECT_EQ(0, ioctl(self->fd, _IOC(_IOC_DIR(DIBS_USER_IOC_INFO),
+					  DIBS_USER_IOC_MAGIC,
+					  _IOC_NR(DIBS_USER_IOC_INFO), 8),
+			   &info)) TH_LOG("INFO with size 8: %s",
+					  strerror(errno));
+	EXPECT_EQ(1, info.dmbs);
+	munmap((void *)dmb, 4096);
+	close(wfd);
+	close(unbound);
 }
 
 TEST_HARNESS_MAIN

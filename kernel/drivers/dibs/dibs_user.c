@@ -10,8 +10,13 @@
  *   udev->files_lock          the files bound to a device; del_dev() holds
  *                             it while it strips those files
  *   ufile->sem                the file's binding and buffers: written by
- *                             every change, read by the data path, which
- *                             may fault on user memory (mmap_lock) under it
+ *                             every change, read by the data path.
+ *                             del_dev() waits for it, so nothing may wait
+ *                             for user memory under it: a page fault can
+ *                             last forever (userfaultfd, FUSE).  Copies
+ *                             from user space run before it is taken or
+ *                             with page faults disabled, copies to user
+ *                             space after it is dropped
  *   ufile->map_lock           lookups by mmap offset; mmap() takes it under
  *                             mmap_lock, so nothing under it touches user
  *                             memory
@@ -31,6 +36,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
 #include <linux/poll.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
@@ -47,6 +53,12 @@
 MODULE_DESCRIPTION("dibs client for user space: /dev/dibs");
 MODULE_LICENSE("GPL");
 
+static int dibs_user_set_percent(const char *val,
+				 const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 100);
+}
+
 static unsigned int max_dmbs_per_file = 256;
 module_param(max_dmbs_per_file, uint, 0644);
 MODULE_PARM_DESC(max_dmbs_per_file,
@@ -57,6 +69,17 @@ module_param(max_bytes_per_file, ulong, 0644);
 MODULE_PARM_DESC(max_bytes_per_file,
 		 "Most DMB bytes one open file may register (0: no limit; default: 256 MiB)");
 
+static const struct kernel_param_ops dev_dmbs_percent_ops = {
+	.set = dibs_user_set_percent,
+	.get = param_get_uint,
+};
+
+static unsigned int dev_dmbs_percent = 50;
+module_param_cb(dev_dmbs_percent, &dev_dmbs_percent_ops, &dev_dmbs_percent,
+		0644);
+MODULE_PARM_DESC(dev_dmbs_percent,
+		 "Share of each device's DMBs, in percent, that all /dev/dibs files together may register; the rest stays for in-kernel clients such as SMC-D (0-100; default: 50)");
+
 /* largest DMB a file may register */
 #define DIBS_USER_DMB_MAX_LEN	SZ_1G
 /* device events queued per file; later ones are dropped and counted */
@@ -65,6 +88,9 @@ MODULE_PARM_DESC(max_bytes_per_file,
 #define DIBS_USER_BOUNCE_LEN	SZ_64K
 /* highest signal index: the mask has 16 bits */
 #define DIBS_USER_SIG_IDX_MAX	15
+/* an ioctl number without its size: what the dispatcher matches */
+#define DIBS_USER_IOC_SIZE_BITS		(_IOC_SIZEMASK << _IOC_SIZESHIFT)
+#define DIBS_USER_IOC_NOSIZE(cmd)	((cmd) & ~DIBS_USER_IOC_SIZE_BITS)
 
 /* a dibs device as this client sees it */
 struct dibs_user_dev {
@@ -84,6 +110,8 @@ struct dibs_user_dev {
 	/* own DMB of some file by device DMB index */
 	struct dibs_user_buf **by_idx;
 	u32 max_dmbs;
+	/* DMBs that files registered on the device, at most dev_dmbs_percent */
+	atomic_t nr_dmbs;
 };
 
 /* a DMB registered by a file, or a remote DMB it attached */
@@ -118,6 +146,8 @@ struct dibs_user_file {
 	struct mutex map_lock;
 	struct list_head bufs;
 
+	/* one read() at a time: a record leaves the queue once copied out */
+	struct mutex read_lock;
 	/* protects the queue below; taken in interrupt context */
 	spinlock_t ev_lock;
 	wait_queue_head_t wait;
@@ -217,6 +247,7 @@ static void dibs_user_buf_release(struct dibs_user_file *ufile,
 		spin_unlock_irqrestore(&ufile->ev_lock, flags);
 		ufile->dmb_bytes -= buf->dmb.dmb_len;
 		err = dibs->ops->unregister_dmb(dibs, &buf->dmb);
+		atomic_dec(&udev->nr_dmbs);
 	}
 	if (err)
 		pr_warn("%s: cannot %s DMB %u: %d\n", udev->name,
@@ -362,6 +393,7 @@ static int dibs_user_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&ufile->dev_node);
 	mutex_init(&ufile->map_lock);
 	INIT_LIST_HEAD(&ufile->bufs);
+	mutex_init(&ufile->read_lock);
 	spin_lock_init(&ufile->ev_lock);
 	init_waitqueue_head(&ufile->wait);
 	INIT_LIST_HEAD(&ufile->signals);
@@ -406,12 +438,17 @@ static bool dibs_user_has_records(struct dibs_user_file *ufile)
 	return ret;
 }
 
-/* takes the next record off the file's queue; false if there is none */
-static bool dibs_user_next_record(struct dibs_user_file *ufile,
-				  struct dibs_user_event *rec)
+/*
+ * The next record of the file's queue, left on it: read() takes it off
+ * with dibs_user_take_record() only once it reached the reader, so that a
+ * copy that faults loses nothing.  Returns the buffer of a signal record
+ * (for dibs_user_take_record()), ERR_PTR(-ENOENT) if the queue is empty,
+ * NULL for the other records.
+ */
+static struct dibs_user_buf *dibs_user_peek_record(struct dibs_user_file *ufile,
+						   struct dibs_user_event *rec)
 {
-	struct dibs_user_buf *buf;
-	bool found = true;
+	struct dibs_user_buf *buf = NULL;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->size = sizeof(*rec);
@@ -419,57 +456,111 @@ static bool dibs_user_next_record(struct dibs_user_file *ufile,
 	if (ufile->ev_dropped) {
 		rec->kind = DIBS_USER_EVENT_OVERFLOW;
 		rec->data = ufile->ev_dropped;
-		ufile->ev_dropped = 0;
 	} else if (!list_empty(&ufile->signals)) {
 		buf = list_first_entry(&ufile->signals, struct dibs_user_buf,
 				       signal_node);
-		list_del_init(&buf->signal_node);
 		rec->kind = DIBS_USER_EVENT_SIGNAL;
 		rec->token = buf->dmb.dmb_tok;
 		rec->idx = buf->dmb.idx;
 		rec->dmbemask = buf->signal_mask;
-		buf->signal_mask = 0;
 	} else if (ufile->ev_count) {
 		*rec = ufile->events[ufile->ev_head];
-		ufile->ev_head = (ufile->ev_head + 1) % DIBS_USER_EVENT_QUEUE;
-		ufile->ev_count--;
 	} else {
-		found = false;
+		buf = ERR_PTR(-ENOENT);
 	}
 	spin_unlock_irq(&ufile->ev_lock);
-	return found;
+	return buf;
+}
+
+/*
+ * Takes the record @rec that dibs_user_peek_record() returned (with @buf)
+ * off the queue; ufile->read_lock held across both, so it is still the
+ * first of its kind, unless its buffer was released meanwhile.  Signals
+ * and drops that came in the meantime stay queued.
+ */
+static void dibs_user_take_record(struct dibs_user_file *ufile,
+				  const struct dibs_user_event *rec,
+				  struct dibs_user_buf *buf)
+{
+	lockdep_assert_held(&ufile->read_lock);
+	spin_lock_irq(&ufile->ev_lock);
+	switch (rec->kind) {
+	case DIBS_USER_EVENT_OVERFLOW:
+		ufile->ev_dropped -= rec->data;
+		break;
+	case DIBS_USER_EVENT_SIGNAL:
+		/* a buffer released since has left the list */
+		if (list_first_entry_or_null(&ufile->signals,
+					     struct dibs_user_buf,
+					     signal_node) != buf ||
+		    buf->dmb.dmb_tok != rec->token)
+			break;
+		buf->signal_mask &= ~rec->dmbemask;
+		if (!buf->signal_mask)
+			list_del_init(&buf->signal_node);
+		break;
+	default:
+		ufile->ev_head = (ufile->ev_head + 1) % DIBS_USER_EVENT_QUEUE;
+		ufile->ev_count--;
+		break;
+	}
+	spin_unlock_irq(&ufile->ev_lock);
+}
+
+/* copies the next record to @ubuf: 0, -ENOENT if there is none, -errno */
+static int dibs_user_read_one(struct dibs_user_file *ufile, char __user *ubuf)
+{
+	struct dibs_user_event rec;
+	struct dibs_user_buf *buf;
+	int err;
+
+	err = mutex_lock_interruptible(&ufile->read_lock);
+	if (err)
+		return err;
+	buf = dibs_user_peek_record(ufile, &rec);
+	if (IS_ERR(buf)) {
+		err = PTR_ERR(buf);
+	} else if (copy_to_user(ubuf, &rec, sizeof(rec))) {
+		err = -EFAULT;
+	} else {
+		dibs_user_take_record(ufile, &rec, buf);
+		err = 0;
+	}
+	mutex_unlock(&ufile->read_lock);
+	return err;
 }
 
 static ssize_t dibs_user_read(struct file *file, char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
 	struct dibs_user_file *ufile = file->private_data;
-	struct dibs_user_event rec;
+	const size_t rec_size = sizeof(struct dibs_user_event);
 	size_t done = 0;
 	int err;
 
-	if (count < sizeof(rec))
+	if (count < rec_size)
 		return -EINVAL;
 	if (!READ_ONCE(ufile->udev))
 		return -ENOTCONN;
-	while (done + sizeof(rec) <= count) {
-		if (!dibs_user_next_record(ufile, &rec)) {
-			if (done)
-				break;
-			if (READ_ONCE(ufile->hup))
-				return -ENODEV;
-			if (file->f_flags & O_NONBLOCK)
-				return -EAGAIN;
-			err = wait_event_interruptible(ufile->wait,
-						       dibs_user_has_records(ufile) ||
-						       READ_ONCE(ufile->hup));
-			if (err)
-				return err;
+	while (done + rec_size <= count) {
+		err = dibs_user_read_one(ufile, ubuf + done);
+		if (!err) {
+			done += rec_size;
 			continue;
 		}
-		if (copy_to_user(ubuf + done, &rec, sizeof(rec)))
-			return done ? done : -EFAULT;
-		done += sizeof(rec);
+		if (done)
+			break;
+		if (err != -ENOENT)
+			return err;
+		if (READ_ONCE(ufile->hup))
+			return -ENODEV;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		err = wait_event_interruptible(ufile->wait,
+					       dibs_user_has_records(ufile) ||
+					       READ_ONCE(ufile->hup));
+		if (err)
+			return err;
 	}
 	return done;
 }
@@ -595,13 +686,20 @@ static int dibs_user_put_arg(void __user *uarg, void *karg, size_t ksize,
 	       -EFAULT : 0;
 }
 
-/* takes ufile->sem; fails unless the file is bound to a present device */
+/*
+ * Takes ufile->sem; fails unless the file is bound to a present device.
+ * The wait can be killed: whoever holds the lock, a process can end.
+ */
 static int dibs_user_lock(struct dibs_user_file *ufile, bool write)
 {
+	int err;
+
 	if (write)
-		down_write(&ufile->sem);
+		err = down_write_killable(&ufile->sem);
 	else
-		down_read(&ufile->sem);
+		err = down_read_killable(&ufile->sem);
+	if (err)
+		return err;
 	if (ufile->udev && !ufile->gone)
 		return 0;
 	if (write)
@@ -646,8 +744,15 @@ static int dibs_user_ioc_bind(struct dibs_user_file *ufile, void __user *uarg)
 	if (!udev)
 		return -ENODEV;
 
-	mutex_lock(&udev->files_lock);
-	down_write(&ufile->sem);
+	if (mutex_lock_killable(&udev->files_lock)) {
+		kref_put(&udev->ref, dibs_user_dev_free);
+		return -EINTR;
+	}
+	if (down_write_killable(&ufile->sem)) {
+		mutex_unlock(&udev->files_lock);
+		kref_put(&udev->ref, dibs_user_dev_free);
+		return -EINTR;
+	}
 	if (ufile->udev) {
 		ret = -EISCONN;
 	} else if (udev->gone) {
@@ -679,7 +784,8 @@ static int dibs_user_ioc_info(struct dibs_user_file *ufile, void __user *uarg)
 				  uarg);
 	if (usize < 0)
 		return usize;
-	down_read(&ufile->sem);
+	if (down_read_killable(&ufile->sem))
+		return -EINTR;
 	udev = ufile->udev;
 	if (!udev) {
 		up_read(&ufile->sem);
@@ -714,6 +820,24 @@ static bool dibs_user_count_ok(struct dibs_user_file *ufile)
 	return !ufile->limit_dmbs || ufile->nr_bufs < ufile->limit_dmbs;
 }
 
+/*
+ * Counts one more DMB of /dev/dibs on @udev unless the files together hold
+ * dev_dmbs_percent of its DMBs already: however many files a user opens,
+ * in-kernel clients (SMC-D) keep the rest.
+ */
+static bool dibs_user_dev_charge(struct dibs_user_dev *udev)
+{
+	u32 limit = div_u64((u64)udev->max_dmbs * READ_ONCE(dev_dmbs_percent),
+			    100);
+	int old = atomic_read(&udev->nr_dmbs);
+
+	do {
+		if ((u32)old >= limit)
+			return false;
+	} while (!atomic_try_cmpxchg(&udev->nr_dmbs, &old, old + 1));
+	return true;
+}
+
 /* gives @buf its mmap() offsets and makes it visible to mmap() */
 static void dibs_user_buf_publish(struct dibs_user_file *ufile,
 				  struct dibs_user_buf *buf)
@@ -739,6 +863,25 @@ static struct dibs_user_buf *dibs_user_find_buf(struct dibs_user_file *ufile,
 		if (buf->dmb.dmb_tok == token && buf->remote == remote)
 			return buf;
 	return NULL;
+}
+
+/* drops the DMB (@attached: the remote one) this file holds under @token */
+static int dibs_user_drop_buf(struct dibs_user_file *ufile, u64 token,
+			      bool attached)
+{
+	struct dibs_user_buf *buf;
+	int err;
+
+	err = dibs_user_lock(ufile, true);
+	if (err)
+		return err;
+	buf = dibs_user_find_buf(ufile, token, attached);
+	if (buf)
+		dibs_user_buf_release(ufile, buf);
+	else
+		err = -ENOENT;
+	up_write(&ufile->sem);
+	return err;
 }
 
 static int dibs_user_ioc_register(struct dibs_user_file *ufile,
@@ -781,10 +924,14 @@ static int dibs_user_ioc_register(struct dibs_user_file *ufile,
 		err = -ENETUNREACH;
 		goto out_unlock;
 	}
+	if (!dibs_user_dev_charge(udev)) {
+		err = -ENOSPC;
+		goto out_unlock;
+	}
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf) {
 		err = -ENOMEM;
-		goto out_unlock;
+		goto err_uncharge;
 	}
 	INIT_LIST_HEAD(&buf->signal_node);
 	buf->dmb.dmb_len = arg.len;
@@ -808,36 +955,24 @@ static int dibs_user_ioc_register(struct dibs_user_file *ufile,
 	arg.token = buf->dmb.dmb_tok;
 	arg.idx = buf->dmb.idx;
 	arg.mmap_offset = buf->pgoff << PAGE_SHIFT;
+	up_write(&ufile->sem);
+
 	err = dibs_user_put_arg(uarg, &arg, sizeof(arg), usize);
-	/* a caller that cannot learn the token could never unregister it */
+	/*
+	 * A caller that cannot learn the token could never unregister the
+	 * DMB: drop it, unless the device went and released it meanwhile.
+	 */
 	if (err)
-		dibs_user_buf_release(ufile, buf);
-	goto out_unlock;
+		dibs_user_drop_buf(ufile, arg.token, false);
+	return err;
 
 err_unregister:
 	dibs->ops->unregister_dmb(dibs, &buf->dmb);
 err_free_buf:
 	kfree(buf);
+err_uncharge:
+	atomic_dec(&udev->nr_dmbs);
 out_unlock:
-	up_write(&ufile->sem);
-	return err;
-}
-
-/* drops the DMB (@attached: the remote one) this file holds under @token */
-static int dibs_user_drop_buf(struct dibs_user_file *ufile, u64 token,
-			      bool attached)
-{
-	struct dibs_user_buf *buf;
-	int err;
-
-	err = dibs_user_lock(ufile, true);
-	if (err)
-		return err;
-	buf = dibs_user_find_buf(ufile, token, attached);
-	if (buf)
-		dibs_user_buf_release(ufile, buf);
-	else
-		err = -ENOENT;
 	up_write(&ufile->sem);
 	return err;
 }
@@ -857,35 +992,102 @@ static int dibs_user_ioc_unregister(struct dibs_user_file *ufile,
 	return dibs_user_drop_buf(ufile, arg.token, false);
 }
 
-/* the copy path where the device can map the remote DMB: no bounce */
-static int dibs_user_move_direct(struct dibs_dev *dibs,
-				 const struct dibs_user_move *arg)
+/*
+ * Copies from user space under ufile->sem with page faults disabled, so
+ * that a fault that never completes cannot hold up del_dev().  Returns the
+ * number of bytes not copied; the caller faults them in with no lock held
+ * and tries again.
+ */
+static size_t dibs_user_copy_nofault(void *dst, const void __user *src,
+				     size_t len)
 {
-	struct dibs_dmb dmb = { .dmb_tok = arg->token };
-	int err;
+	size_t left;
 
-	err = dibs->ops->attach_dmb(dibs, &dmb);
-	if (err)
-		return err == -EINVAL ? -ENOENT : err;
-	if (arg->offset > dmb.dmb_len || arg->len > dmb.dmb_len - arg->offset)
-		err = -ERANGE;
-	else if (copy_from_user(dmb.cpu_addr + arg->offset,
-				u64_to_user_ptr(arg->buf), arg->len))
-		err = -EFAULT;
-	/* the driver sees no move here: count it as one, signal apart */
-	if (arg->len || err)
-		dibs_dmb_track_move(dibs, dmb.idx, arg->token, arg->len, false,
-				    err);
-	dibs->ops->detach_dmb(dibs, arg->token);
-	return err;
+	if (!access_ok(src, len))
+		return len;
+	pagefault_disable();
+	left = __copy_from_user_inatomic(dst, src, len);
+	pagefault_enable();
+	return left;
 }
 
-/* the copy path through a kernel buffer; signals with the last piece */
-static int dibs_user_move_bounce(struct dibs_dev *dibs,
+/*
+ * The copy path where the device can map the remote DMB: no bounce.  The
+ * DMB is attached only while ufile->sem is held; where the source is not
+ * in memory, the lock is dropped to fault it in and the copy goes on from
+ * there.
+ */
+static int dibs_user_move_direct(struct dibs_user_file *ufile,
+				 const struct dibs_user_move *arg)
+{
+	const u8 __user *src = u64_to_user_ptr(arg->buf);
+	struct dibs_dmb dmb;
+	struct dibs_dev *dibs;
+	bool fault = false, more;
+	u32 done = 0, want;
+	u8 dummy = 0;
+	int err;
+
+	for (;;) {
+		err = dibs_user_lock(ufile, false);
+		if (err)
+			return err;
+		dibs = ufile->udev->dibs;
+		memset(&dmb, 0, sizeof(dmb));
+		dmb.dmb_tok = arg->token;
+		err = dibs->ops->attach_dmb(dibs, &dmb);
+		if (err) {
+			up_read(&ufile->sem);
+			return err == -EINVAL ? -ENOENT : err;
+		}
+		if (arg->offset > dmb.dmb_len ||
+		    arg->len > dmb.dmb_len - arg->offset)
+			err = -ERANGE;
+		else if (fault)
+			err = -EFAULT;
+		else
+			done = arg->len -
+			       dibs_user_copy_nofault(dmb.cpu_addr + arg->offset +
+						      done, src + done,
+						      arg->len - done);
+		more = !err && done < arg->len;
+		if (!more) {
+			/* the driver sees no move: count it as one, signal apart */
+			if (arg->len || err)
+				dibs_dmb_track_move(dibs, dmb.idx, arg->token,
+						    arg->len, false, err);
+			if (!err && (arg->flags & DIBS_USER_MOVE_SIGNAL))
+				err = dibs->ops->move_data(dibs, arg->token,
+							   arg->sig_idx, true,
+							   arg->offset,
+							   &dummy, 0);
+		}
+		dibs->ops->detach_dmb(dibs, arg->token);
+		up_read(&ufile->sem);
+		if (!more)
+			return err;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		/* may wait as long as the fault takes: no lock is held */
+		want = min_t(u32, arg->len - done, PAGE_SIZE);
+		fault = fault_in_readable((const char __user *)src + done,
+					  want) == want;
+		/* a signal cut the wait short: the move can just run again */
+		if (fault && signal_pending(current))
+			return -ERESTARTSYS;
+	}
+}
+
+/*
+ * The copy path through a kernel buffer; signals with the last piece.
+ * Each piece is copied in before ufile->sem is taken to move it.
+ */
+static int dibs_user_move_bounce(struct dibs_user_file *ufile,
 				 const struct dibs_user_move *arg)
 {
 	bool sf = arg->flags & DIBS_USER_MOVE_SIGNAL;
 	u32 done = 0, chunk;
+	struct dibs_dev *dibs;
 	void *bounce;
 	int err = 0;
 
@@ -900,9 +1102,14 @@ static int dibs_user_move_bounce(struct dibs_dev *dibs,
 			err = -EFAULT;
 			break;
 		}
+		err = dibs_user_lock(ufile, false);
+		if (err)
+			break;
+		dibs = ufile->udev->dibs;
 		err = dibs->ops->move_data(dibs, arg->token, arg->sig_idx,
 					   sf && done + chunk == arg->len,
 					   arg->offset + done, bounce, chunk);
+		up_read(&ufile->sem);
 		done += chunk;
 	} while (!err && done < arg->len);
 	kfree(bounce);
@@ -914,7 +1121,7 @@ static int dibs_user_ioc_move(struct dibs_user_file *ufile, void __user *uarg)
 	struct dibs_user_move arg;
 	struct dibs_dev *dibs;
 	int usize, err;
-	u8 dummy = 0;
+	bool direct;
 
 	usize = dibs_user_get_arg(&arg, sizeof(arg), DIBS_USER_MOVE_SIZE_VER1,
 				  uarg);
@@ -928,18 +1135,12 @@ static int dibs_user_ioc_move(struct dibs_user_file *ufile, void __user *uarg)
 	if (err)
 		return err;
 	dibs = ufile->udev->dibs;
-	if (dibs->ops->support_mmapped_rdmb &&
-	    dibs->ops->support_mmapped_rdmb(dibs)) {
-		err = dibs_user_move_direct(dibs, &arg);
-		if (!err && (arg.flags & DIBS_USER_MOVE_SIGNAL))
-			err = dibs->ops->move_data(dibs, arg.token,
-						   arg.sig_idx, true,
-						   arg.offset, &dummy, 0);
-	} else {
-		err = dibs_user_move_bounce(dibs, &arg);
-	}
+	direct = dibs->ops->support_mmapped_rdmb &&
+		 dibs->ops->support_mmapped_rdmb(dibs);
 	up_read(&ufile->sem);
-	return err;
+	if (direct)
+		return dibs_user_move_direct(ufile, &arg);
+	return dibs_user_move_bounce(ufile, &arg);
 }
 
 static int dibs_user_ioc_attach(struct dibs_user_file *ufile,
@@ -992,9 +1193,14 @@ static int dibs_user_ioc_attach(struct dibs_user_file *ufile,
 	arg.len = buf->dmb.dmb_len;
 	arg.idx = buf->dmb.idx;
 	arg.mmap_offset = buf->pgoff << PAGE_SHIFT;
+	up_write(&ufile->sem);
+
+	/* as in dibs_user_ioc_register(): results go out with no lock held */
 	err = dibs_user_put_arg(uarg, &arg, sizeof(arg), usize);
 	if (err)
-		dibs_user_buf_release(ufile, buf);
+		dibs_user_drop_buf(ufile, arg.token, true);
+	return err;
+
 out_unlock:
 	up_write(&ufile->sem);
 	return err;
@@ -1050,25 +1256,26 @@ static long dibs_user_ioctl(struct file *file, unsigned int cmd,
 	struct dibs_user_file *ufile = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	/* the size in @cmd is that of one header version; see the uapi */
-	if (_IOC_TYPE(cmd) != DIBS_USER_IOC_MAGIC)
-		return -ENOTTY;
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(DIBS_USER_IOC_BIND):
+	/*
+	 * Type, number and direction must match; the size in @cmd is that
+	 * of one header version and the structure carries its own (uapi).
+	 */
+	switch (DIBS_USER_IOC_NOSIZE(cmd)) {
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_BIND):
 		return dibs_user_ioc_bind(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_INFO):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_INFO):
 		return dibs_user_ioc_info(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_DMB_REGISTER):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_DMB_REGISTER):
 		return dibs_user_ioc_register(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_DMB_UNREGISTER):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_DMB_UNREGISTER):
 		return dibs_user_ioc_unregister(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_MOVE):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_MOVE):
 		return dibs_user_ioc_move(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_ATTACH):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_ATTACH):
 		return dibs_user_ioc_attach(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_DETACH):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_DETACH):
 		return dibs_user_ioc_detach(ufile, uarg);
-	case _IOC_NR(DIBS_USER_IOC_SIGNAL_EVENT):
+	case DIBS_USER_IOC_NOSIZE(DIBS_USER_IOC_SIGNAL_EVENT):
 		return dibs_user_ioc_signal_event(ufile, uarg);
 	default:
 		return -ENOTTY;

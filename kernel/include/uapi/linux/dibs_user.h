@@ -28,8 +28,18 @@
  *
  * Errors common to all ioctls: EFAULT (bad pointer), EINVAL (bad @size,
  * reserved field or flag set), E2BIG (unknown trailing bytes non-zero),
- * ENOTCONN (not bound), ENODEV (bound device was deleted), ENOTTY
- * (unknown ioctl).
+ * ENOTCONN (not bound), ENODEV (bound device was deleted, also while the
+ * ioctl ran), ENOTTY (unknown ioctl, or a known one whose number has
+ * another direction than below).
+ *
+ * An ioctl that waits for the caller's memory (a page fault that
+ * userfaultfd or FUSE serves) holds nothing that deleting or unbinding
+ * the device waits for: the device can go meanwhile, and the ioctl then
+ * fails with ENODEV, or (DMB_REGISTER, ATTACH) returns results for a
+ * DMB the device released already.  Limits: each file has its own (see
+ * struct dibs_user_info), and all files together register at most
+ * dev_dmbs_percent (module parameter, default 50) of a device's DMBs, so
+ * that in-kernel clients such as SMC-D find the rest free.
  */
 #ifndef _UAPI_LINUX_DIBS_USER_H
 #define _UAPI_LINUX_DIBS_USER_H
@@ -136,9 +146,11 @@ struct dibs_user_info {
  * is zeroed and charged to the caller's memory cgroup.
  * Errors: EINVAL bad length; ENETUNREACH @rgid not reachable from the
  * device; EDQUOT the file's DMB count or byte limit would be exceeded;
- * ENOSPC the device has no free DMB; ENOMEM out of memory, the memory
- * cgroup's limit reached, or a DMB larger than the device can allocate
- * in one piece (4 MiB on a loopback device on x86).
+ * ENOSPC the device has no free DMB, or the /dev/dibs files together hold
+ * their share of its DMBs (module parameter dev_dmbs_percent, 0-100,
+ * default 50: half of them stays for in-kernel clients); ENOMEM out of
+ * memory, the memory cgroup's limit reached, or a DMB larger than the
+ * device can allocate in one piece (4 MiB on a loopback device on x86).
  */
 struct dibs_user_dmb_register {
 	__u32 size;
@@ -310,9 +322,9 @@ struct dibs_user_signal_event {
 
 /*
  * The ioctl numbers encode the size of the structure in this header; the
- * kernel matches on type and number only (_IOC_TYPE, _IOC_NR), so a
- * program built with another version of a structure reaches the same
- * ioctl and is told apart by @size.
+ * kernel matches on type, number and direction (_IOC_TYPE, _IOC_NR,
+ * _IOC_DIR) but not on the size, so a program built with another version
+ * of a structure reaches the same ioctl and is told apart by @size.
  */
 
 /**
@@ -360,8 +372,11 @@ enum dibs_user_dev_event_type {
  *
  * read() returns as many whole records as fit into its buffer (EINVAL if
  * not even one fits); it blocks until one is there unless O_NONBLOCK
- * (EAGAIN).  Signals of one DMB that arrive before read() takes them are
- * merged into one record: @dmbemask is the OR of their masks.  Signal
+ * (EAGAIN).  A record leaves the queue only once it was copied out: when
+ * the buffer is not writable, read() returns the records before that
+ * point, or fails with EFAULT, and the next read() gets the record.
+ * Signals of one DMB that arrive before read() takes them are merged into
+ * one record: @dmbemask is the OR of their masks.  Signal
  * index i is the 16-bit value 0x1000 rotated right by i (0x1000 for 0,
  * 0x0800 for 1, ..., 0x0001 for 12, 0x8000 for 13, ..., 0x2000 for 15), as
  * ISM does.
