@@ -137,14 +137,18 @@ test_kernel_log() {
 		grep -E 'BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN:|kmemleak|lockdep|possible recursive|circular locking' || true)
 	[ -z "$reports" ] || {
 		ktap_diag "kernel reports during the suite:"
-		sed 's/^/#   /' <<<"$reports" | head -40
+		head -40 <<<"$reports" | while IFS= read -r line; do
+			ktap_diag "  $line"
+		done
 		return 1
 	}
 }
 ktap_test "no kernel report in the log" test_kernel_log
 
 ktap_diag "summary (seed $seed, $((SECONDS - suite_start)) s in all):"
-for line in "${summary[@]}"; do
-	[ -z "$line" ] || sed 's/^/#   /' <<<"$line"
+for entry in "${summary[@]}"; do
+	while IFS= read -r line; do
+		[ -z "$line" ] || ktap_diag "  $line"
+	done <<<"$entry"
 done
 ktap_finish

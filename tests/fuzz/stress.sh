@@ -18,6 +18,8 @@
 # never succeeds, or, once everything stopped, a DMB is left anywhere, a
 # stress device cannot be deleted without force, or the clients do not
 # unload and load again.  Prints what it did as "stress: " lines.
+# The loops run through "$loop" &, which shellcheck cannot follow.
+# shellcheck disable=SC2317
 set -u
 
 secs=${1:?usage: stress.sh SECONDS}
