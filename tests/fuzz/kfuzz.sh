@@ -11,8 +11,9 @@
 # Sizes, from the environment: DIBS_FUZZ_SEED (default 13),
 # DIBS_FUZZ_NL_COUNT (netlink messages, default 100000),
 # DIBS_FUZZ_IOCTL_COUNT (/dev/dibs operations, default 100000) and
-# DIBS_FUZZ_STRESS_SECONDS (default 120).  The defaults fit in about six
-# minutes of the debug kernel's guest time; every kernel runs them.
+# DIBS_FUZZ_STRESS_SECONDS (default 120).  Every kernel runs the same
+# defaults: the suite took 142 s on 6.1, about as long on 6.12, and 275 s
+# on the debug kernel (nl_fuzz 55 s, dev_fuzz 79 s, stress 128 s).
 # shellcheck disable=SC2317 # test functions run through ktap_test
 # shellcheck source=tests/lib/ktap.sh
 . "$(dirname "$0")/../lib/ktap.sh"
