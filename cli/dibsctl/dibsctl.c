@@ -218,7 +218,7 @@ int cli_run_command(struct cli *cli, const struct cmd *cmd)
 	return cmd->verb->run(cli, cmd);
 }
 
-/* The long options of getopt_long(3); see is_exact_long_option(). */
+/* The long options of getopt_long(3); see exact_long_option(). */
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
