@@ -4,6 +4,7 @@
  * the object and verb tables, batch files and error reporting.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,20 +222,25 @@ int cli_run_command(struct cli *cli, const struct cmd *cmd)
 	return cmd->verb->run(cli, cmd);
 }
 
-static const struct {
-	const char *name;
-	char opt;
-} long_options[] = {
-	{ "json", 'j' },
-	{ "pretty", 'p' },
-	{ "details", 'd' },
-	{ "stats", 's' },
-	{ "batch", 'b' },
-	{ "version", 'V' },
-	{ "help", 'h' },
+/* The long options of getopt_long(3); see exact_long_option(). */
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "details", no_argument, NULL, 'd' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "batch", required_argument, NULL, 'b' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
-static void apply_option(struct cli *cli, char opt, const char *value)
+/*
+ * "+": options stop at the first word that is none (the command); ":":
+ * no messages from getopt itself, a missing FILE is told apart.
+ */
+static const char short_options[] = "+:jpdsb:Vh";
+
+static void apply_option(struct cli *cli, int opt, const char *value)
 {
 	switch (opt) {
 	case 'j':
@@ -262,99 +268,96 @@ static void apply_option(struct cli *cli, char opt, const char *value)
 	}
 }
 
-static int parse_long_option(struct cli *cli, int argc, char **argv, int *i)
+/*
+ * The long option that @arg ("--name" or "--name=value") spells out in
+ * full, or NULL.  getopt_long also takes unambiguous prefixes ("--jso");
+ * dibsctl does not, so that a later option cannot change what an old
+ * abbreviation in a script means.
+ */
+static const struct option *exact_long_option(const char *arg)
 {
-	const char *arg = argv[*i], *name = arg + 2;
-	const char *eq = strchr(name, '=');
-	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	const char *value = NULL;
-	size_t o;
+	const char *name = arg + 2;
+	size_t len = strcspn(name, "=");
+	const struct option *o;
 
-	/* Exact names only: getopt's unambiguous prefixes are not taken. */
-	for (o = 0; o < sizeof(long_options) / sizeof(long_options[0]); o++)
-		if (strlen(long_options[o].name) == len &&
-		    strncmp(long_options[o].name, name, len) == 0)
-			break;
-	if (o == sizeof(long_options) / sizeof(long_options[0]))
-		return cli_usage_error(cli, "unknown option \"%.*s\"; try \"dibsctl help\"",
-				       (int)(len + 2), arg);
-
-	if (long_options[o].opt == 'b') {
-		if (eq)
-			value = eq + 1;
-		else if (*i + 1 < argc)
-			value = argv[++*i];
-		if (!value || !value[0])
-			return cli_usage_error(cli, "option --batch needs a FILE");
-	} else if (eq) {
-		return cli_usage_error(cli, "option --%s takes no value",
-				       long_options[o].name);
-	}
-	apply_option(cli, long_options[o].opt, value);
-	return EXIT_OK;
+	for (o = long_options; o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
 }
 
-/* Short options may be grouped (-jd); -b takes the rest or the next word. */
-static int parse_short_options(struct cli *cli, int argc, char **argv, int *i)
-{
-	const char *p;
-
-	for (p = argv[*i] + 1; *p; p++) {
-		const char *value = NULL;
-
-		if (*p == 'b') {
-			if (p[1])
-				value = p + 1;
-			else if (*i + 1 < argc)
-				value = argv[++*i];
-			if (!value || !value[0])
-				return cli_usage_error(cli, "option -b needs a FILE");
-			apply_option(cli, 'b', value);
-			return EXIT_OK;
-		}
-		if (!strchr("jpdsVh", *p))
-			return cli_usage_error(cli, "unknown option \"-%c\"; try \"dibsctl help\"",
-					       *p);
-		apply_option(cli, *p, NULL);
-	}
-	return EXIT_OK;
-}
-
-/* Options come before the command, as with ip(8); *first is its index. */
+/*
+ * Options come before the command, as with ip(8); *first is its index.
+ * Short options may be grouped (-jd), -b takes the rest of its word or
+ * the next word, "--" ends the options.  No state is kept from an
+ * earlier call: getopt starts over (optind = 0), and argv is not
+ * reordered.
+ */
 int cli_parse_options(struct cli *cli, int argc, char **argv, int *first)
 {
-	int i, ret;
+	int opt;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		/* The word getopt is in: where a long option is spelled. */
+		int at = optind ? optind : 1;
+		const char *word = at < argc ? argv[at] : "";
+		bool is_long = strncmp(word, "--", 2) == 0;
 
-		if (arg[0] != '-' || arg[1] == '\0')
+		opt = getopt_long(argc, argv, short_options, long_options, NULL);
+		if (opt == -1)
 			break;
-		if (strcmp(arg, "--") == 0) {
-			i++;
-			break;
+		if (is_long) {
+			const struct option *o = exact_long_option(word);
+
+			if (!o)
+				return cli_usage_error(cli, "unknown option \"%.*s\"; try \"dibsctl help\"",
+						       (int)(2 + strcspn(word + 2, "=")), word);
+			if (opt == '?')
+				return cli_usage_error(cli, "option --%s takes no value",
+						       o->name);
 		}
-		if (arg[1] == '-')
-			ret = parse_long_option(cli, argc, argv, &i);
-		else
-			ret = parse_short_options(cli, argc, argv, &i);
-		if (ret)
-			return ret;
+		if (opt == '?')
+			return cli_usage_error(cli, "unknown option \"-%c\"; try \"dibsctl help\"",
+					       optopt);
+		if (opt == ':' || (opt == 'b' && !optarg[0]))
+			return cli_usage_error(cli, "option %s needs a FILE",
+					       is_long ? "--batch" : "-b");
+		apply_option(cli, opt, optarg);
 	}
-	*first = i;
+	*first = optind;
 	return EXIT_OK;
 }
 
-/* Splits @text in place at blanks; a word starting with '#' ends it. */
-static int split_words(char *text, int *argc, char ***argv)
+static bool is_blank(char c)
 {
+	return c && strchr(" \t\r\n\v\f", c);
+}
+
+/*
+ * Splits the line @text of @len bytes (and a '\0' after them) into words
+ * in place, quoted as in a shell without its expansions:
+ *  - blanks separate words; a '#' that starts a word starts a comment;
+ *  - '...' keeps everything up to the next ' as it is;
+ *  - "..." too, except that \" and \\ stand for " and \;
+ *  - elsewhere a backslash keeps the character after it as it is;
+ *  - quoted and unquoted parts next to each other make one word, and
+ *    '' or "" alone an empty word.
+ * A quote ends on its line.  Returns 0, -ENOMEM, or -EINVAL with *@why
+ * saying what is wrong with the line.
+ */
+int batch_split_line(char *text, size_t len, int *argc, char ***argv,
+		     const char **why)
+{
+	char *in = text, *end = text + len, *out;
 	char **words = NULL, **grown;
 	int n = 0, capacity = 0;
-	char *p = text;
 
 	for (;;) {
-		p += strspn(p, " \t\r\n\v\f");
-		if (!*p || *p == '#')
+		while (in < end && is_blank(*in))
+			in++;
+		if (in == end || *in == '#')
 			break;
 		if (n + 1 >= capacity) {
 			capacity = capacity ? 2 * capacity : 8;
@@ -365,16 +368,57 @@ static int split_words(char *text, int *argc, char ***argv)
 			}
 			words = grown;
 		}
-		words[n++] = p;
-		p += strcspn(p, " \t\r\n\v\f");
-		if (*p)
-			*p++ = '\0';
+		/* Unquoting only shortens: the word is written over itself. */
+		words[n++] = out = in;
+		while (in < end && !is_blank(*in)) {
+			char c = *in++;
+
+			if (c == '\'') {
+				while (in < end && *in != '\'')
+					*out++ = *in++;
+				if (in == end) {
+					*why = "unterminated ' quote";
+					goto err;
+				}
+				in++;
+			} else if (c == '"') {
+				while (in < end && *in != '"') {
+					if (*in == '\\' && in + 1 < end &&
+					    (in[1] == '"' || in[1] == '\\'))
+						in++;
+					*out++ = *in++;
+				}
+				if (in == end) {
+					*why = "unterminated \" quote";
+					goto err;
+				}
+				in++;
+			} else if (c == '\\') {
+				if (in == end || *in == '\n') {
+					*why = "a backslash ends the line";
+					goto err;
+				}
+				*out++ = *in++;
+			} else if (c == '\0') {
+				*why = "a NUL byte in the line";
+				goto err;
+			} else {
+				*out++ = c;
+			}
+		}
+		if (in < end)
+			in++;
+		*out = '\0';
 	}
 	if (words)
 		words[n] = NULL;
 	*argc = n;
 	*argv = words;
 	return 0;
+
+err:
+	free(words);
+	return -EINVAL;
 }
 
 void batch_free(struct batch_cmd *cmds, size_t n)
@@ -388,19 +432,28 @@ void batch_free(struct batch_cmd *cmds, size_t n)
 	free(cmds);
 }
 
-static int read_batch(struct cli *cli, FILE *in, const char *name,
-		      struct batch_cmd **cmds, size_t *n_cmds)
+/*
+ * Reads every line of @in (named @name in messages) and parses it; on
+ * success the commands are in *@cmds and cli->where_file is @name (the
+ * caller sets where_line per command and clears where_file).  Nothing
+ * runs and nothing but @in is read: the fuzzer calls this too.
+ */
+int batch_parse(struct cli *cli, FILE *in, const char *name,
+		struct batch_cmd **cmds, size_t *n_cmds)
 {
 	struct batch_cmd *list = NULL, *grown;
-	size_t n = 0, capacity = 0, size = 0;
+	size_t n = 0, capacity = 0, size = 0, i;
+	const char *why = NULL;
 	unsigned int line = 0;
 	char *text = NULL;
-	int err = 0;
+	ssize_t len;
+	int err = 0, ret;
 
-	while (getline(&text, &size, in) >= 0) {
+	errno = 0;
+	while ((len = getline(&text, &size, in)) >= 0) {
 		struct batch_cmd c = { .line = ++line };
 
-		err = split_words(text, &c.argc, &c.argv);
+		err = batch_split_line(text, (size_t)len, &c.argc, &c.argv, &why);
 		if (err)
 			break;
 		if (c.argc == 0)
@@ -424,44 +477,22 @@ static int read_batch(struct cli *cli, FILE *in, const char *name,
 	if (!err && ferror(in))
 		err = errno ? -errno : -EIO;
 	free(text);
+	if (err == -EINVAL) {
+		batch_free(list, n);
+		cli->where_file = name;
+		cli->where_line = line;
+		ret = cli_usage_error(cli, "%s", why);
+		cli->where_file = NULL;
+		return ret;
+	}
 	if (err) {
 		batch_free(list, n);
 		fprintf(cli->err, "dibsctl: %s: %s\n", name, strerror(-err));
 		return EXIT_FAILED;
 	}
-	*cmds = list;
-	*n_cmds = n;
-	return EXIT_OK;
-}
-
-/*
- * Reads @file ("-": stdin) and parses every line of it; on success the
- * commands are in *@cmds and cli->where_file names the file (the caller
- * sets where_line per command and clears where_file).  Nothing runs.
- */
-int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
-	       size_t *n_cmds)
-{
-	bool use_stdin = strcmp(file, "-") == 0;
-	const char *name = use_stdin ? "<stdin>" : file;
-	struct batch_cmd *list = NULL;
-	size_t n = 0, i;
-	FILE *in;
-	int ret;
-
-	in = use_stdin ? stdin : fopen(file, "re");
-	if (!in) {
-		fprintf(cli->err, "dibsctl: %s: %s\n", file, strerror(errno));
-		return EXIT_FAILED;
-	}
-	ret = read_batch(cli, in, name, &list, &n);
-	if (!use_stdin)
-		fclose(in);
-	if (ret)
-		return ret;
 
 	cli->where_file = name;
-	for (i = 0; i < n && !ret; i++) {
+	for (i = 0, ret = EXIT_OK; i < n && !ret; i++) {
 		cli->where_line = list[i].line;
 		ret = cli_parse_command(cli, list[i].argc, list[i].argv,
 					&list[i].cmd);
@@ -474,6 +505,25 @@ int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
 	*cmds = list;
 	*n_cmds = n;
 	return EXIT_OK;
+}
+
+/* batch_parse() of @file, or of stdin when it is "-". */
+int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
+	       size_t *n_cmds)
+{
+	bool use_stdin = strcmp(file, "-") == 0;
+	FILE *in;
+	int ret;
+
+	in = use_stdin ? stdin : fopen(file, "re");
+	if (!in) {
+		fprintf(cli->err, "dibsctl: %s: %s\n", file, strerror(errno));
+		return EXIT_FAILED;
+	}
+	ret = batch_parse(cli, in, use_stdin ? "<stdin>" : file, cmds, n_cmds);
+	if (!use_stdin)
+		fclose(in);
+	return ret;
 }
 
 /*

@@ -141,6 +141,10 @@ struct batch_cmd {
 int batch_load(struct cli *cli, const char *file, struct batch_cmd **cmds,
 	       size_t *n_cmds);
 void batch_free(struct batch_cmd *cmds, size_t n);
+int batch_parse(struct cli *cli, FILE *in, const char *name,
+		struct batch_cmd **cmds, size_t *n_cmds);
+int batch_split_line(char *text, size_t len, int *argc, char ***argv,
+		     const char **why);
 int cli_main(struct cli *cli, int argc, char **argv);
 int cli_parse_options(struct cli *cli, int argc, char **argv, int *first);
 int cli_parse_command(struct cli *cli, int argc, char **argv,

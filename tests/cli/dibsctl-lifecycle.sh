@@ -19,7 +19,7 @@ GID=${GID_UPPER,,}
 ZERO_GID=00000000-0000-0000-0000-000000000000
 
 # Devices the suite creates are removed at exit whatever happened.
-for name in lc1 lc2 lc3 lc4 lc5 lcbusy b1 b2 b3 b4 b5 b6; do
+for name in lc1 lc2 lc3 lc4 lc5 lcbusy b1 b2 b3 b4 b5 b6 b7 b8; do
 	ktap_cleanup sh -c "[ ! -e /sys/class/dibs/$name ] || '$DIBSCTL' del $name force"
 done
 
@@ -282,5 +282,41 @@ test_batch_stdin_json() {
 	check_absent /sys/class/dibs/b6
 }
 ktap_test "-j -b - prints one JSON document per command" test_batch_stdin_json
+
+# Quoted words reach the kernel unquoted: a name in single quotes, a GID
+# in double quotes, a backslash-escaped character; a quote in a comment
+# is part of the comment.
+test_batch_quoting() {
+	local file
+	file=$(mktemp)
+	printf '%s\n' "add loopback name 'b7' gid \"$GID_UPPER\"  # a comment" \
+		"show b\\7" "dev show \"b7\" # 'not a quote" >"$file"
+	check_status 0 "$DIBSCTL" -j -b "$file" || return
+	check_eq "" "$KTAP_STDERR" "stderr" || return
+	local lines
+	mapfile -t lines <<<"$KTAP_STDOUT"
+	check_eq 3 "${#lines[@]}" "lines of output" || return
+	check_eq "b7 $GID" "$(dibsjson table name gid <<<"[${lines[0]}]")" \
+		"name and gid of the device added from quoted words" || return
+	check_eq "b7" "$(dibsjson get 0.name <<<"${lines[1]}")" "show b\\7" || return
+	check_eq "b7" "$(dibsjson get 0.name <<<"${lines[2]}")" "dev show \"b7\"" || return
+	check_eq "$GID" "$(cat /sys/class/dibs/b7/gid)" "sysfs gid of b7" || return
+	check_status 0 "$DIBSCTL" del b7 || return
+	rm -f "$file"
+}
+ktap_test "-b FILE: quoted and escaped words, comments after them" test_batch_quoting
+
+test_batch_unterminated_quote_runs_nothing() {
+	local before
+	before=$(sysfs_names)
+	check_status 2 "$DIBSCTL" -b - <<<$'add loopback name b8\n\nshow "b8\n' || return
+	check_one_line "$KTAP_STDERR" "stderr" || return
+	check_match '^dibsctl: <stdin>:3: unterminated " quote$' "$KTAP_STDERR" \
+		"stderr" || return
+	check_eq "" "$KTAP_STDOUT" "stdout" || return
+	check_eq "$before" "$(sysfs_names)" "devices after the refused batch"
+}
+ktap_test "-b with an unterminated quote names its line and runs nothing" \
+	test_batch_unterminated_quote_runs_nothing
 
 ktap_finish

@@ -5,6 +5,8 @@
  * line naming the problem, and nothing of a batch runs when one of its
  * lines is bad.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -255,6 +257,15 @@ static const struct usage_case usage_cases[] = {
 	{ ARGS("--jso", "show"), "unknown option \"--jso\"" },
 	{ ARGS("--JSON", "show"), "unknown option \"--JSON\"" },
 	{ ARGS("--json=yes", "show"), "option --json takes no value" },
+	/* getopt_long would take these abbreviations; dibsctl does not. */
+	{ ARGS("--s", "show"), "unknown option \"--s\"" },
+	{ ARGS("--det", "show"), "unknown option \"--det\"" },
+	{ ARGS("--bat=cmds"), "unknown option \"--bat\"" },
+	{ ARGS("--bat", "cmds"), "unknown option \"--bat\"" },
+	{ ARGS("-+", "show"), "unknown option \"-+\"" },
+	{ ARGS("-:", "show"), "unknown option \"-:\"" },
+	{ ARGS("-jb"), "option -b needs a FILE" },
+	{ ARGS("-b", ""), "option -b needs a FILE" },
 	{ ARGS("-b"), "option -b needs a FILE" },
 	{ ARGS("--batch"), "option --batch needs a FILE" },
 	{ ARGS("--batch="), "option --batch needs a FILE" },
@@ -470,6 +481,146 @@ TEST(batch_runs_lines_in_order)
 
 		EXPECT_TRUE(top && dev && top < dev) TH_LOG("stdout: %s", cap.out);
 	}
+	captured_free(&cap);
+	unlink(file);
+	free(file);
+}
+
+struct split_case {
+	const char *line;
+	/* The words joined by '|', or NULL for an error. */
+	const char *words;
+	const char *why;
+};
+
+static const struct split_case split_cases[] = {
+	{ "", "", NULL },
+	{ "  \t\n", "", NULL },
+	{ "# all comment\n", "", NULL },
+	{ "dev show lo\n", "dev|show|lo", NULL },
+	{ "  dev\tshow\r\n", "dev|show", NULL },
+	{ "show lo # the loopback\n", "show|lo", NULL },
+	{ "show lo#1\n", "show|lo#1", NULL },
+	{ "show '#1' \"#2\" \\#3\n", "show|#1|#2|#3", NULL },
+	{ "add loopback name 'lo 1'\n", "add|loopback|name|lo 1", NULL },
+	{ "add loopback name \"lo 1\"\n", "add|loopback|name|lo 1", NULL },
+	{ "add loopback name lo\\ 1\n", "add|loopback|name|lo 1", NULL },
+	{ "x'a b'\"c d\"e\n", "xa bc de", NULL },
+	{ "'it''s'\n", "its", NULL },
+	{ "\"it's\" 'say \"hi\"'\n", "it's|say \"hi\"", NULL },
+	{ "'a\\b' \"a\\b\" \"a\\\"b\" \"a\\\\b\"\n", "a\\b|a\\b|a\"b|a\\b", NULL },
+	{ "a\\\\b \\'x \\\"y\n", "a\\b|'x|\"y", NULL },
+	{ "'' \"\" x\n", "||x", NULL },
+	{ "show 'lo\n", NULL, "unterminated ' quote" },
+	{ "show \"lo\n", NULL, "unterminated \" quote" },
+	{ "show \"lo\\\"\n", NULL, "unterminated \" quote" },
+	{ "show lo\\\n", NULL, "a backslash ends the line" },
+	{ "show lo\\", NULL, "a backslash ends the line" },
+	{ "# 'a comment can say anything\n", "", NULL },
+};
+
+TEST(batch_line_quoting)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		const struct split_case *c = &split_cases[i];
+		char *text = strdup(c->line), *joined = NULL;
+		const char *why = NULL;
+		char **argv = NULL;
+		size_t size;
+		int argc = -1, ret, w;
+		FILE *out;
+
+		ASSERT_NE(NULL, text);
+		ret = batch_split_line(text, strlen(text), &argc, &argv, &why);
+		if (!c->words) {
+			EXPECT_EQ(-EINVAL, ret) TH_LOG("line \"%s\"", c->line);
+			EXPECT_STREQ(c->why, why ? why : "(none)")
+				TH_LOG("line \"%s\"", c->line);
+			free(text);
+			continue;
+		}
+		EXPECT_EQ(0, ret) TH_LOG("line \"%s\": %s", c->line, why);
+		if (ret) {
+			free(text);
+			continue;
+		}
+		out = open_memstream(&joined, &size);
+		ASSERT_NE(NULL, out);
+		for (w = 0; w < argc; w++)
+			fprintf(out, "%s%s", w ? "|" : "", argv[w]);
+		fclose(out);
+		EXPECT_STREQ(c->words, joined) TH_LOG("line \"%s\"", c->line);
+		if (argc > 0)
+			EXPECT_EQ(NULL, argv[argc]);
+		free(joined);
+		free(argv);
+		free(text);
+	}
+}
+
+/* A NUL byte is refused rather than cutting the line short. */
+TEST(batch_line_with_nul_byte)
+{
+	char text[] = "show lo\0x\n";
+	const char *why = NULL;
+	char **argv = NULL;
+	int argc;
+
+	EXPECT_EQ(-EINVAL, batch_split_line(text, sizeof(text) - 1, &argc,
+					    &argv, &why));
+	EXPECT_STREQ("a NUL byte in the line", why ? why : "(none)");
+}
+
+TEST(batch_quoted_words_reach_the_parser)
+{
+	static const char text[] =
+		"# lines as a user writes them\n"
+		"add loopback name \"lo1\" gid '" TEST_GID_TEXT "'\n"
+		"del 'lo1' force  # and a comment\n";
+	struct batch_cmd *cmds = NULL;
+	char *err = NULL;
+	size_t n = 0, size;
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	FILE *errs = open_memstream(&err, &size);
+	struct cli cli;
+
+	ASSERT_NE(NULL, in);
+	ASSERT_NE(NULL, errs);
+	cli_init(&cli, stdout, errs);
+	EXPECT_EQ(EXIT_OK, batch_parse(&cli, in, "text", &cmds, &n));
+	fclose(in);
+	fclose(errs);
+	EXPECT_STREQ("", err);
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(2, cmds[0].line);
+	EXPECT_STREQ("add", verb_of(&cmds[0].cmd));
+	EXPECT_STREQ("lo1", cmds[0].cmd.dev.name);
+	EXPECT_TRUE(cmds[0].cmd.dev.gid.set);
+	EXPECT_EQ(0, memcmp(test_gid, cmds[0].cmd.dev.gid.bytes,
+			    DIBSCTL_GID_LEN));
+	EXPECT_EQ(3, cmds[1].line);
+	EXPECT_STREQ("del", verb_of(&cmds[1].cmd));
+	EXPECT_STREQ("lo1", cmds[1].cmd.dev.dev);
+	EXPECT_TRUE(cmds[1].cmd.dev.force);
+	batch_free(cmds, n);
+	free(err);
+}
+
+TEST(batch_unterminated_quote_names_its_line_and_runs_nothing)
+{
+	char *file = write_batch("show\n\nadd loopback name 'lo1\nhelp\n");
+	struct captured cap;
+	char *expected;
+
+	ASSERT_NE(NULL, file);
+	EXPECT_EQ(EXIT_USAGE, run_dibsctl(&cap, ARGS("-b", file)));
+	EXPECT_STREQ("", cap.out);
+	ASSERT_LT(0, asprintf(&expected,
+			      "dibsctl: %s:3: unterminated ' quote\n", file));
+	EXPECT_STREQ(expected, cap.err);
+	free(expected);
 	captured_free(&cap);
 	unlink(file);
 	free(file);
