@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Netlink transport: one request, all of its replies collected into a
- * device list, the final ack or error with its extack.  Callers only see
- * the collected result; no user code runs inside a libnl callback.
+ * Netlink transport: one request, each of its replies handed on as it
+ * is read, the final ack or error with its extack.  Replies are walked
+ * here (nlmsg_ok/nlmsg_next), so no user code runs inside a libnl
+ * callback.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -16,6 +18,9 @@
 
 #include "dibs-nl-gen.h"
 #include "libdibsctl-private.h"
+
+/* The largest part of a dump (netlink_recvmsg() caps it at 32 KiB). */
+#define DIBSCTL_NL_RECV_BUF	(32 * 1024)
 
 int dibsctl_nl_open(struct dibsctl *ctx)
 {
@@ -42,6 +47,12 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	/*
+	 * Read each datagram in one recvmsg(), with no MSG_PEEK first: the
+	 * kernel never builds a dump part bigger than 32 KiB, and a bigger
+	 * datagram fails with a clear error instead of being cut short.
+	 */
+	nl_socket_set_msg_buf_size(sock, DIBSCTL_NL_RECV_BUF);
 
 	err = genl_ctrl_resolve(sock, DIBS_FAMILY_NAME);
 	if (err < 0) {
@@ -143,40 +154,31 @@ static void dibsctl_transaction_fail(struct dibsctl_transaction *t, int err)
 		t->err = err;
 }
 
-static int dibsctl_on_valid(struct nl_msg *msg, void *arg)
+static void dibsctl_on_valid(struct dibsctl_transaction *t,
+			     struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
 	int err;
 
 	/*
-	 * A reply we cannot use is remembered, not returned: reading goes
-	 * on to the end so that the socket stays in step with the kernel.
+	 * A reply we cannot use, or one after the caller said stop, is
+	 * remembered, not returned: reading goes on to the end so that the
+	 * socket stays in step with the kernel.
 	 */
 	if (!t->parse || t->err)
-		return NL_OK;
-	err = t->parse(nlmsg_hdr(msg), t->arg);
+		return;
+	err = t->parse(nlh, t->arg);
 	if (err) {
 		dibsctl_transaction_fail(t, err);
 		if (err == -EBADMSG)
 			dibsctl_fail(t->ctx, err,
 				     "malformed object in the kernel's reply");
 	}
-	return NL_OK;
-}
-
-static int dibsctl_on_ack(struct nl_msg *msg, void *arg)
-{
-	struct dibsctl_transaction *t = arg;
-
-	t->done = true;
-	return NL_STOP;
 }
 
 /* The end of a dump; it carries the dump's error code, if any. */
-static int dibsctl_on_finish(struct nl_msg *msg, void *arg)
+static void dibsctl_on_finish(struct dibsctl_transaction *t,
+			      struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int dump_err = 0;
 
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(dump_err)))
@@ -187,23 +189,25 @@ static int dibsctl_on_finish(struct nl_msg *msg, void *arg)
 		dibsctl_set_extack(t->ctx, nlh, t->request);
 	}
 	t->done = true;
-	return NL_STOP;
 }
 
-static int dibsctl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
-			    void *arg)
+/* An ack (error 0) or the kernel's refusal of the request. */
+static void dibsctl_on_error(struct dibsctl_transaction *t,
+			     struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
-	/* libnl hands us the payload of the NLMSG_ERROR message. */
-	const struct nlmsghdr *nlh =
-		(const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	const struct nlmsgerr *e = nlmsg_data(nlh);
 
+	t->done = true;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+		dibsctl_transaction_fail(t, -EBADMSG);
+		return;
+	}
+	if (e->error == 0)
+		return;
 	/* The kernel's verdict outranks a reply we failed to parse. */
 	t->err = e->error < 0 ? e->error : -e->error;
 	dibsctl_clear_error(t->ctx);
 	dibsctl_set_extack(t->ctx, nlh, t->request);
-	t->done = true;
-	return NL_STOP;
 }
 
 static int dibsctl_parse_dev(struct nlmsghdr *nlh, void *arg)
@@ -232,6 +236,11 @@ int dibsctl_nl_transact(struct dibsctl *ctx, struct nl_msg *msg,
 					 replies);
 }
 
+/*
+ * The replies are read datagram by datagram and handed to @parse as
+ * each one arrives, outside of any libnl callback: @parse may run the
+ * caller's code, and a dump never needs more memory than one datagram.
+ */
 int dibsctl_nl_transact_parse(struct dibsctl *ctx, struct nl_msg *msg,
 			      int (*parse)(struct nlmsghdr *nlh, void *arg),
 			      void *arg)
@@ -241,42 +250,60 @@ int dibsctl_nl_transact_parse(struct dibsctl *ctx, struct nl_msg *msg,
 		.parse = parse,
 		.arg = arg,
 	};
-	struct nl_cb *cb;
+	uint32_t seq;
 	int err;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dibsctl_on_valid, &t);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, dibsctl_on_ack, &t);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dibsctl_on_finish, &t);
-	nl_cb_err(cb, NL_CB_CUSTOM, dibsctl_on_error, &t);
-
 	err = nl_send_auto(ctx->sock, msg);
-	if (err < 0) {
-		err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
-				   "cannot send the netlink request");
-		goto out_put_cb;
-	}
+	if (err < 0)
+		return dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
+				    "cannot send the netlink request");
 	t.request = nlmsg_hdr(msg);
+	seq = t.request->nlmsg_seq;
 
 	while (!t.done) {
-		err = nl_recvmsgs(ctx->sock, cb);
-		if (t.done)
-			break;
-		if (err < 0) {
+		struct sockaddr_nl from;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int len;
+
+		len = nl_recv(ctx->sock, &from, &buf, NULL);
+		if (len <= 0) {
+			free(buf);
 			/* Out of step with the kernel: start afresh next time. */
 			dibsctl_close_socket(ctx);
-			err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
-					   "cannot read the kernel's answer");
-			goto out_put_cb;
+			return dibsctl_fail(ctx, len < 0 ?
+					    dibsctl_errno_from_nl(len) : -EIO,
+					    "cannot read the kernel's answer");
 		}
+		for (nlh = (struct nlmsghdr *)buf; !t.done && nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			/* left over from a request given up on */
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			switch (nlh->nlmsg_type) {
+			case NLMSG_NOOP:
+				break;
+			case NLMSG_DONE:
+				dibsctl_on_finish(&t, nlh);
+				break;
+			case NLMSG_ERROR:
+				dibsctl_on_error(&t, nlh);
+				break;
+			case NLMSG_OVERRUN:
+				dibsctl_transaction_fail(&t, -ENOBUFS);
+				break;
+			default:
+				dibsctl_on_valid(&t, nlh);
+				/* a reply without NLM_F_MULTI is the whole answer */
+				if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
+				    !(t.request->nlmsg_flags & NLM_F_ACK))
+					t.done = true;
+				break;
+			}
+		}
+		free(buf);
 	}
-	err = t.err;
-
-out_put_cb:
-	nl_cb_put(cb);
-	return err;
+	return t.err;
 }
 
 /* Builds a device from one dev-get/dev-new reply or notification. */
