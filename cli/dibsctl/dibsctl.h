@@ -204,6 +204,36 @@ extern const size_t dev_shortcut_verbs_count;
 void dev_print_usage(FILE *out);
 
 /* print.c */
+
+/*
+ * A "show" list printed as its objects arrive: a plain line (or two)
+ * per object, or a JSON array written element by element, each element
+ * exactly as json-c prints it inside an array.
+ */
+enum list_kind {
+	LIST_DEV,
+	LIST_CLIENT,
+	LIST_DMB,
+	LIST_GID,
+	LIST_VLAN,
+	LIST_STATS,
+};
+
+struct list_print {
+	const struct print_opts *opts;
+	FILE *out;
+	enum list_kind kind;
+	size_t count;		/* objects printed */
+};
+
+void list_print_init(struct list_print *lp, const struct print_opts *opts,
+		     FILE *out, enum list_kind kind);
+/* @stats: counters printed with the object (dev show -s), or NULL. */
+int list_print_add(struct list_print *lp, const void *obj,
+		   const struct dibsctl_stats *stats);
+/* Closes the list, also after a failure @err (which it returns). */
+int list_print_end(struct list_print *lp, int err);
+
 json_object *dev_to_json(const struct dibsctl_dev *dev);
 int print_dev_plain(const struct print_opts *opts, FILE *out,
 		    const struct dibsctl_dev *dev);
