@@ -78,6 +78,7 @@ struct obj_args {
 	/* monitor: DIBSCTL_MONITOR_* groups and which events to print */
 	unsigned int groups;
 	unsigned int events;	/* bit per enum dibsctl_event_type */
+	struct opt_u32 rcvbuf;	/* monitor: socket receive buffer, bytes */
 };
 
 /* What gid check found, for its printer. */
