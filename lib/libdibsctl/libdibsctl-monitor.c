@@ -215,7 +215,10 @@ static int dibsctl_monitor_join(struct dibsctl_monitor *mon, const char *group)
 	struct dibsctl *ctx = mon->ctx;
 	int id, err;
 
+	/* libnl's lookup waits for an ack, which our socket does not ask for */
+	nl_socket_enable_auto_ack(ctx->sock);
 	id = genl_ctrl_resolve_grp(ctx->sock, DIBS_FAMILY_NAME, group);
+	nl_socket_disable_auto_ack(ctx->sock);
 	if (id < 0)
 		return dibsctl_fail(ctx, dibsctl_errno_from_nl(id),
 				    "no multicast group \"%s\" in the \"%s\" family",

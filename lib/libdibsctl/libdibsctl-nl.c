@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -21,6 +23,49 @@
 
 /* The largest part of a dump (netlink_recvmsg() caps it at 32 KiB). */
 #define DIBSCTL_NL_RECV_BUF	(32 * 1024)
+
+static int dibsctl_parse_family_id(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *id;
+	int *family = arg;
+
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	id = nla_find(genlmsg_attrdata(nlmsg_data(nlh), 0),
+		      genlmsg_attrlen(nlmsg_data(nlh), 0), CTRL_ATTR_FAMILY_ID);
+	if (!id || nla_len(id) != sizeof(uint16_t))
+		return -EBADMSG;
+	*family = nla_get_u16(id);
+	return 0;
+}
+
+/*
+ * The family's id, in one round trip on our own transport: a getfamily
+ * request without an ack, answered by the family or an error.
+ */
+static int dibsctl_nl_resolve(struct dibsctl *ctx)
+{
+	struct nl_msg *msg;
+	int family = 0;
+	int err;
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, DIBS_FAMILY_NAME)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ctx->attr_names = NULL;
+	err = dibsctl_nl_transact_parse(ctx, msg, dibsctl_parse_family_id,
+					&family);
+	nlmsg_free(msg);
+	if (!err && !family)
+		err = -EBADMSG;
+	return err ? err : family;
+}
 
 int dibsctl_nl_open(struct dibsctl *ctx)
 {
@@ -34,8 +79,9 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 
 	err = genl_connect(sock);
 	if (err < 0) {
+		nl_socket_free(sock);
 		err = dibsctl_errno_from_nl(err);
-		goto err_free_sock;
+		goto err_fail;
 	}
 
 	/*
@@ -53,20 +99,21 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 	 * datagram fails with a clear error instead of being cut short.
 	 */
 	nl_socket_set_msg_buf_size(sock, DIBSCTL_NL_RECV_BUF);
-
-	err = genl_ctrl_resolve(sock, DIBS_FAMILY_NAME);
-	if (err < 0) {
-		err = dibsctl_errno_from_nl(err);
-		goto err_free_sock;
-	}
+	/* dibsctl_nl_request() asks for acks where no reply comes */
+	nl_socket_disable_auto_ack(sock);
 
 	dibsctl_close_socket(ctx);
 	ctx->sock = sock;
+	err = dibsctl_nl_resolve(ctx);
+	if (err < 0) {
+		/* the transport may have closed it already */
+		dibsctl_close_socket(ctx);
+		goto err_fail;
+	}
 	ctx->family = err;
 	return 0;
 
-err_free_sock:
-	nl_socket_free(sock);
+err_fail:
 	if (err == -ENOENT)
 		return dibsctl_fail(ctx, err,
 				    "no \"%s\" generic netlink family",
@@ -125,6 +172,15 @@ int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
 		if (err)
 			return err;
 	}
+
+	/*
+	 * Every request but a get of one object, which is answered by the
+	 * object or an error, asks for an ack: a round trip the less for
+	 * "dibsctl show lo".
+	 */
+	if ((flags & NLM_F_DUMP) ||
+	    (cmd != DIBS_CMD_DEV_GET && cmd != DIBS_CMD_CLIENT_GET))
+		flags |= NLM_F_ACK;
 
 	m = nlmsg_alloc();
 	if (!m)
