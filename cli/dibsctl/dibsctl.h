@@ -220,11 +220,20 @@ enum list_kind {
 	LIST_STATS,
 };
 
+#define LIST_PRINT_FIELDS	32
+
 struct list_print {
 	const struct print_opts *opts;
 	FILE *out;
 	enum list_kind kind;
 	size_t count;		/* objects printed */
+	/*
+	 * JSON: the last element, reused while the objects have the same
+	 * fields: which (a bit per field of the printer) and their values.
+	 */
+	json_object *json;
+	uint32_t fields;
+	json_object *values[LIST_PRINT_FIELDS];
 };
 
 void list_print_init(struct list_print *lp, const struct print_opts *opts,

@@ -736,6 +736,68 @@ void list_print_init(struct list_print *lp, const struct print_opts *opts,
 	lp->out = out;
 	lp->kind = kind;
 	lp->count = 0;
+	lp->json = NULL;
+	lp->fields = 0;
+}
+
+/*
+ * The last element's JSON object with the values of @obj, when @obj has
+ * the same fields (json-c keeps keys in the order they were added, so
+ * only then does it print as a new object would); NULL otherwise.  A
+ * long dump so builds and frees no hash table and values per object.
+ */
+static json_object *reuse_json(struct list_print *lp, const struct printer *p,
+			       const void *obj)
+{
+	struct field_value v = { 0 };
+	bool same = lp->json != NULL;
+	size_t i;
+
+	for (i = 0; same && i < p->n_fields; i++) {
+		json_object *val = lp->values[i];
+		bool has = p->fields[i].get(obj, &v);
+
+		if (has != !!(lp->fields & (1U << i))) {
+			same = false;
+		} else if (has) {
+			switch (v.kind) {
+			case FIELD_UINT:
+			case FIELD_HEX16:
+				same = json_object_set_uint64(val, v.u) == 1;
+				break;
+			case FIELD_STRING:
+			case FIELD_TOKEN:
+				same = json_object_set_string(val, v.s) == 1;
+				break;
+			case FIELD_BOOL:
+				same = json_object_set_boolean(val, v.b) == 1;
+				break;
+			case FIELD_NAMES:
+				same = false;
+				break;
+			}
+		}
+		field_value_release(&v);
+	}
+	return same ? lp->json : NULL;
+}
+
+/* A new element, remembered for reuse_json(). */
+static json_object *new_json(struct list_print *lp, const struct printer *p,
+			     const void *obj)
+{
+	size_t i;
+
+	json_object_put(lp->json);
+	lp->json = object_to_json(p, obj);
+	lp->fields = 0;
+	if (!lp->json || p->n_fields > LIST_PRINT_FIELDS)
+		return lp->json;
+	for (i = 0; i < p->n_fields; i++)
+		if (json_object_object_get_ex(lp->json, p->fields[i].key,
+					      &lp->values[i]))
+			lp->fields |= 1U << i;
+	return lp->json;
 }
 
 /* client show -d in plain text: a line per bound device with its DMBs. */
@@ -782,10 +844,20 @@ int list_print_add(struct list_print *lp, const void *obj,
 		return 0;
 	}
 
-	json = object_to_json(p, obj);
-	if (json && stats && add_json_counters(json, stats)) {
-		json_object_put(json);
-		json = NULL;
+	if (stats || lp->kind == LIST_STATS ||
+	    p->n_fields > LIST_PRINT_FIELDS) {
+		/* counters come as extra keys: a new object every time */
+		json = object_to_json(p, obj);
+		if (json && stats && add_json_counters(json, stats)) {
+			json_object_put(json);
+			json = NULL;
+		}
+	} else {
+		json = reuse_json(lp, p, obj);
+		if (!json)
+			json = new_json(lp, p, obj);
+		/* lp->json keeps it */
+		json = json_object_get(json);
 	}
 	if (!json)
 		return -ENOMEM;
@@ -807,6 +879,9 @@ int list_print_add(struct list_print *lp, const void *obj,
 int list_print_end(struct list_print *lp, int err)
 {
 	json_object *empty;
+
+	json_object_put(lp->json);
+	lp->json = NULL;
 
 	if (lp->opts->format == OUTPUT_PLAIN)
 		return err;

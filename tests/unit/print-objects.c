@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "dibs-nl-gen.h"
 #include "fake-objects.h"
+#include "libdibsctl-private.h"
 
 static const struct print_opts plain = { .format = OUTPUT_PLAIN };
 static const struct print_opts plain_details = {
@@ -463,6 +465,17 @@ TEST(streamed_json_is_json_c_array)
 			expect_json_c_array(_metadata, text, f == 1, n);
 			free(text);
 		}
+		/* the same fields one after the other, then others again */
+		{
+			struct dibsctl_dmb *mix[6] = {
+				d[0], d[0], d[1], d[1], d[2], d[0],
+			};
+
+			CAPTURE(text, print_dmb_list(fmts[f], out, mix, 6));
+			ASSERT_NE(NULL, text);
+			expect_json_c_array(_metadata, text, f == 1, 6);
+			free(text);
+		}
 		/* clients hold an array of names: two levels of indent */
 		CAPTURE(text, print_client_list(fmts[f], out, c, 2));
 		ASSERT_NE(NULL, text);
@@ -473,6 +486,37 @@ TEST(streamed_json_is_json_c_array)
 		dibsctl_dmb_unref(d[n]);
 	dibsctl_client_unref(c[0]);
 	dibsctl_client_unref(c[1]);
+}
+
+/* Objects with the same fields but other values print their own. */
+TEST(same_fields_other_values)
+{
+	struct dibsctl_dmb *d[3] = {
+		fake_dmb(true, true, true), fake_dmb(true, true, true),
+		fake_dmb(true, true, true),
+	};
+	char *text;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		d[i]->rec.u[DIBS_A_DMB_IDX] = 10 + i;
+		d[i]->rec.u[DIBS_A_DMB_ATTACHED] = i == 1;
+		d[i]->rec.s[DIBS_A_DMB_CLIENT_NAME][0] = (char)('a' + i);
+	}
+	CAPTURE(text, print_dmb_list(&json, out, d, 3));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":10,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":11,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":12,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"aibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"bibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"cibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"attached\":true")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"attached\":false")) TH_LOG("%s", text);
+	expect_json_c_array(_metadata, text, false, 3);
+	free(text);
+	for (i = 0; i < 3; i++)
+		dibsctl_dmb_unref(d[i]);
 }
 
 /* A dump failing part way: valid JSON of what came, and the error. */
