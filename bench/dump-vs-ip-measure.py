@@ -7,9 +7,12 @@ usage: dump-vs-ip-measure.py dump KIND -- CMD...
 
 dump: runs CMD once with its stdout on a pipe read here, and prints one
 JSON line: wall_ns (start to exit), first_byte_ns (start to the first
-byte of output), bytes, maxrss_kib (the child's peak RSS, from wait4's
-rusage) and objects (the length of the JSON array it printed; KIND
-"route" counts only the routes of the benchmark's dummy device).
+byte of output), bytes, maxrss_kib (CMD's peak RSS, as GNU time reports
+it from wait4's rusage) and objects (the length of the JSON array it
+printed; KIND "route" counts only the routes of the benchmark's dummy
+device).  CMD runs under /usr/bin/time: a child forked by this Python
+process would report Python's own RSS as its peak, which the kernel
+carries over exec; time's child starts from time's small one.
 
 alternate: runs CMD_A and CMD_B one after the other RUNS times each
 (output discarded) and prints one JSON line with the wall times in ns,
@@ -19,12 +22,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 
 def run_dump(kind, cmd):
+    rss_file = tempfile.NamedTemporaryFile(mode="r", prefix="maxrss.")
     start = time.monotonic_ns()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, bufsize=0)
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file.name]
+                            + cmd, stdout=subprocess.PIPE, bufsize=0)
     chunks = []
     first = None
     fd = proc.stdout.fileno()
@@ -35,8 +41,10 @@ def run_dump(kind, cmd):
         if first is None:
             first = time.monotonic_ns()
         chunks.append(chunk)
-    _, status, rusage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     end = time.monotonic_ns()
+    maxrss = int(rss_file.read().split()[-1])
+    rss_file.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         sys.exit(f"{cmd[0]} exited with {proc.returncode}")
@@ -49,7 +57,7 @@ def run_dump(kind, cmd):
         "wall_ns": end - start,
         "first_byte_ns": (first if first is not None else end) - start,
         "bytes": sum(len(c) for c in chunks),
-        "maxrss_kib": rusage.ru_maxrss,
+        "maxrss_kib": maxrss,
         "objects": objects,
     }
 
