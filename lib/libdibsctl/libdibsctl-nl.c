@@ -101,6 +101,12 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 	nl_socket_set_msg_buf_size(sock, DIBSCTL_NL_RECV_BUF);
 	/* dibsctl_nl_request() asks for acks where no reply comes */
 	nl_socket_disable_auto_ack(sock);
+	/*
+	 * Our transport checks sequence numbers itself and libnl does not
+	 * see them go by: its own check would refuse the answers to the
+	 * libnl calls still made on this socket (multicast group lookup).
+	 */
+	nl_socket_disable_seq_check(sock);
 
 	dibsctl_close_socket(ctx);
 	ctx->sock = sock;
