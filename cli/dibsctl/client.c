@@ -62,28 +62,16 @@ static int client_parse_binding(struct cli *cli, const struct cmd_verb *verb,
 	return EXIT_OK;
 }
 
-static int client_show_list(struct cli *cli, struct dibsctl_client_list *list)
+static int client_print_one(struct dibsctl_client *client, void *lp)
 {
-	struct dibsctl_client **clients;
-	struct dibsctl_client *client;
-	size_t n = 0;
-	int err;
-
-	clients = calloc(dibsctl_client_list_count(list) + 1, sizeof(*clients));
-	if (!clients)
-		return -ENOMEM;
-	dibsctl_client_list_foreach(client, list)
-		clients[n++] = client;
-	err = print_client_list(&cli->print, cli->out, clients, n);
-	free(clients);
-	return err;
+	return list_print_add(lp, client, NULL);
 }
 
 static int client_run_show(struct cli *cli, const struct cmd *cmd)
 {
 	const char *client = cmd->obj.client;
-	struct dibsctl_client_list *list;
 	struct dibsctl_client *c;
+	struct list_print lp;
 	struct dibsctl *ctx;
 	uint32_t id;
 	int err;
@@ -92,11 +80,11 @@ static int client_run_show(struct cli *cli, const struct cmd *cmd)
 	if (err)
 		return err;
 	if (!client) {
-		err = dibsctl_client_list_new(ctx, &list);
-		if (err)
-			return cli_op_error(cli, err, "client show");
-		err = client_show_list(cli, list);
-		dibsctl_client_list_unref(list);
+		/* each client is printed as its part of the dump arrives */
+		list_print_init(&lp, &cli->print, cli->out, LIST_CLIENT);
+		err = list_print_end(&lp, dibsctl_client_dump(ctx,
+							      client_print_one,
+							      &lp));
 		if (err)
 			return cli_op_error(cli, err, "client show");
 		return EXIT_OK;

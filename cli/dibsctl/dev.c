@@ -147,83 +147,73 @@ static int dev_delete(struct dibsctl *ctx, const char *dev, unsigned int flags)
 	return err;
 }
 
-/*
- * -s: the counters of each device, from one stats dump, matched by
- * index (NULL where the dump has none).
- */
-static int dev_stats(struct dibsctl *ctx, struct dibsctl_dev *const *devs,
-		     size_t n, struct dibsctl_stats_list **list,
-		     struct dibsctl_stats ***stats)
+/* -s: the counters of @dev in @list, one stats dump (NULL: none). */
+static struct dibsctl_stats *dev_find_stats(struct dibsctl_stats_list *list,
+					    const struct dibsctl_dev *dev)
 {
-	struct dibsctl_stats *s;
-	size_t i;
-	int err;
+	struct dibsctl_stats *s, *found = NULL;
+	uint32_t index, stats_index;
 
-	err = dibsctl_stats_list_new(ctx, list);
-	if (err)
-		return err;
-	*stats = calloc(n + 1, sizeof(**stats));
-	if (!*stats) {
-		*list = dibsctl_stats_list_unref(*list);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		uint32_t index, stats_index;
-
-		if (dibsctl_dev_get_index(devs[i], &index) < 0)
-			continue;
-		dibsctl_stats_list_foreach(s, *list)
-			if (dibsctl_stats_get_dev_index(s, &stats_index) == 0 &&
-			    stats_index == index)
-				(*stats)[i] = s;
-	}
-	return 0;
+	if (!list || dibsctl_dev_get_index(dev, &index) < 0)
+		return NULL;
+	dibsctl_stats_list_foreach(s, list)
+		if (dibsctl_stats_get_dev_index(s, &stats_index) == 0 &&
+		    stats_index == index)
+			found = s;
+	return found;
 }
 
-static int dev_print(struct cli *cli, struct dibsctl *ctx,
-		     struct dibsctl_dev *const *devs, size_t n)
-{
-	struct dibsctl_stats_list *list = NULL;
-	struct dibsctl_stats **stats = NULL;
-	int err;
+struct dev_show {
+	struct list_print lp;
+	/* -s: read before the devices, whose dump holds the socket */
+	struct dibsctl_stats_list *stats;
+};
 
+static int dev_print_one(struct dibsctl_dev *dev, void *arg)
+{
+	struct dev_show *ds = arg;
+
+	return list_print_add(&ds->lp, dev, dev_find_stats(ds->stats, dev));
+}
+
+static int dev_show_begin(struct cli *cli, struct dibsctl *ctx,
+			  struct dev_show *ds)
+{
+	list_print_init(&ds->lp, &cli->print, cli->out, LIST_DEV);
+	ds->stats = NULL;
 	if (!cli->print.stats)
-		return print_dev_list(&cli->print, cli->out, devs, n);
-	err = dev_stats(ctx, devs, n, &list, &stats);
-	if (err)
-		return err;
-	err = print_dev_list_stats(&cli->print, cli->out, devs, stats, n);
-	free(stats);
-	dibsctl_stats_list_unref(list);
-	return err;
+		return 0;
+	return dibsctl_stats_list_new(ctx, &ds->stats);
 }
 
+/* Each device is printed as its part of the dump arrives. */
 static int dev_show_all(struct cli *cli, struct dibsctl *ctx)
 {
-	struct dibsctl_dev_list *list;
-	struct dibsctl_dev **devs;
-	struct dibsctl_dev *dev;
-	size_t n = 0;
+	struct dev_show ds;
 	int err;
 
-	err = dibsctl_dev_list_new(ctx, &list);
-	if (err)
-		return cli_op_error(cli, err, "show");
-
-	devs = calloc(dibsctl_dev_list_count(list) + 1, sizeof(*devs));
-	if (!devs) {
-		dibsctl_dev_list_unref(list);
-		return cli_op_error(cli, -ENOMEM, "show");
-	}
-	dibsctl_dev_list_foreach(dev, list)
-		devs[n++] = dev;
-
-	err = dev_print(cli, ctx, devs, n);
-	free(devs);
-	dibsctl_dev_list_unref(list);
+	err = dev_show_begin(cli, ctx, &ds);
+	if (!err)
+		err = dibsctl_dev_dump(ctx, dev_print_one, &ds);
+	err = list_print_end(&ds.lp, err);
+	dibsctl_stats_list_unref(ds.stats);
 	if (err)
 		return cli_op_error(cli, err, "show");
 	return EXIT_OK;
+}
+
+static int dev_show_one(struct cli *cli, struct dibsctl *ctx,
+			struct dibsctl_dev *dev)
+{
+	struct dev_show ds;
+	int err;
+
+	err = dev_show_begin(cli, ctx, &ds);
+	if (!err)
+		err = dev_print_one(dev, &ds);
+	err = list_print_end(&ds.lp, err);
+	dibsctl_stats_list_unref(ds.stats);
+	return err;
 }
 
 static int dev_run_show(struct cli *cli, const struct cmd *cmd)
@@ -241,7 +231,7 @@ static int dev_run_show(struct cli *cli, const struct cmd *cmd)
 	err = dev_lookup(ctx, cmd->dev.dev, &dev);
 	if (err)
 		return cli_op_error(cli, err, "show %s", cmd->dev.dev);
-	err = dev_print(cli, ctx, &dev, 1);
+	err = dev_show_one(cli, ctx, dev);
 	dibsctl_dev_unref(dev);
 	if (err)
 		return cli_op_error(cli, err, "show %s", cmd->dev.dev);

@@ -78,6 +78,7 @@ struct obj_args {
 	/* monitor: DIBSCTL_MONITOR_* groups and which events to print */
 	unsigned int groups;
 	unsigned int events;	/* bit per enum dibsctl_event_type */
+	struct opt_u32 rcvbuf;	/* monitor: socket receive buffer, bytes */
 };
 
 /* What gid check found, for its printer. */
@@ -208,6 +209,45 @@ extern const size_t dev_shortcut_verbs_count;
 void dev_print_usage(FILE *out);
 
 /* print.c */
+
+/*
+ * A "show" list printed as its objects arrive: a plain line (or two)
+ * per object, or a JSON array written element by element, each element
+ * exactly as json-c prints it inside an array.
+ */
+enum list_kind {
+	LIST_DEV,
+	LIST_CLIENT,
+	LIST_DMB,
+	LIST_GID,
+	LIST_VLAN,
+	LIST_STATS,
+};
+
+#define LIST_PRINT_FIELDS	32
+
+struct list_print {
+	const struct print_opts *opts;
+	FILE *out;
+	enum list_kind kind;
+	size_t count;		/* objects printed */
+	/*
+	 * JSON: the last element, reused while the objects have the same
+	 * fields: which (a bit per field of the printer) and their values.
+	 */
+	json_object *json;
+	uint32_t fields;
+	json_object *values[LIST_PRINT_FIELDS];
+};
+
+void list_print_init(struct list_print *lp, const struct print_opts *opts,
+		     FILE *out, enum list_kind kind);
+/* @stats: counters printed with the object (dev show -s), or NULL. */
+int list_print_add(struct list_print *lp, const void *obj,
+		   const struct dibsctl_stats *stats);
+/* Closes the list, also after a failure @err (which it returns). */
+int list_print_end(struct list_print *lp, int err);
+
 json_object *dev_to_json(const struct dibsctl_dev *dev);
 int print_dev_plain(const struct print_opts *opts, FILE *out,
 		    const struct dibsctl_dev *dev);

@@ -21,29 +21,20 @@ static int dmb_parse_show(struct cli *cli, const struct cmd_verb *verb,
 			      argc, argv, &cmd->obj);
 }
 
+static int dmb_print_one(struct dibsctl_dmb *dmb, void *lp)
+{
+	return list_print_add(lp, dmb, NULL);
+}
+
+/* Each DMB is printed as its part of the dump arrives. */
 static int dmb_show(struct cli *cli, struct dibsctl *ctx, const char *dev,
 		    const char *client)
 {
-	struct dibsctl_dmb_list *list;
-	struct dibsctl_dmb **dmbs;
-	struct dibsctl_dmb *dmb;
-	size_t n = 0;
-	int err;
+	struct list_print lp;
 
-	err = dibsctl_dmb_list_new(ctx, dev, client, &list);
-	if (err)
-		return err;
-	dmbs = calloc(dibsctl_dmb_list_count(list) + 1, sizeof(*dmbs));
-	if (dmbs) {
-		dibsctl_dmb_list_foreach(dmb, list)
-			dmbs[n++] = dmb;
-		err = print_dmb_list(&cli->print, cli->out, dmbs, n);
-		free(dmbs);
-	} else {
-		err = -ENOMEM;
-	}
-	dibsctl_dmb_list_unref(list);
-	return err;
+	list_print_init(&lp, &cli->print, cli->out, LIST_DMB);
+	return list_print_end(&lp, dibsctl_dmb_dump(ctx, dev, client,
+						    dmb_print_one, &lp));
 }
 
 static int dmb_run_show(struct cli *cli, const struct cmd *cmd)

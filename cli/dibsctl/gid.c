@@ -9,31 +9,23 @@
 
 #include "dibsctl.h"
 
+static int gid_print_one(struct dibsctl_gid *gid, void *lp)
+{
+	return list_print_add(lp, gid, NULL);
+}
+
+/* Each GID is printed as its part of the dump arrives. */
 static int gid_run_show(struct cli *cli, const struct cmd *cmd)
 {
-	struct dibsctl_gid_list *list;
-	struct dibsctl_gid **gids;
-	struct dibsctl_gid *gid;
+	struct list_print lp;
 	struct dibsctl *ctx;
-	size_t n = 0;
 	int err;
 
 	err = cli_context(cli, &ctx);
 	if (err)
 		return err;
-	err = dibsctl_gid_list_new(ctx, &list);
-	if (err)
-		return cli_op_error(cli, err, "gid show");
-	gids = calloc(dibsctl_gid_list_count(list) + 1, sizeof(*gids));
-	if (gids) {
-		dibsctl_gid_list_foreach(gid, list)
-			gids[n++] = gid;
-		err = print_gid_list(&cli->print, cli->out, gids, n);
-		free(gids);
-	} else {
-		err = -ENOMEM;
-	}
-	dibsctl_gid_list_unref(list);
+	list_print_init(&lp, &cli->print, cli->out, LIST_GID);
+	err = list_print_end(&lp, dibsctl_gid_dump(ctx, gid_print_one, &lp));
 	if (err)
 		return cli_op_error(cli, err, "gid show");
 	return EXIT_OK;

@@ -690,45 +690,233 @@ static int print_json(const struct print_opts *opts, FILE *out,
 }
 
 /*
- * "show" of any object: plain lines, or a JSON array, also of one.
- * @stats, when given, holds the counters of each object (dev show -s).
+ * One element of a JSON array, as json-c itself would print it inside
+ * the array: serialised alone, then (pretty) indented one level deeper.
+ * JSON strings hold no raw newline, so every newline starts a line.
  */
-static int print_list(const struct print_opts *opts, FILE *out,
-		      const struct printer *p, const void *const *objs,
-		      struct dibsctl_stats *const *stats, size_t count)
+static int print_json_element(const struct print_opts *opts, FILE *out,
+			      json_object *obj)
 {
-	json_object *array;
+	bool pretty = opts->format == OUTPUT_JSON_PRETTY;
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *text, *nl;
+
+	flags |= pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			  JSON_C_TO_STRING_PLAIN;
+	text = json_object_to_json_string_ext(obj, flags);
+	if (!text)
+		return -ENOMEM;
+	if (!pretty) {
+		fputs(text, out);
+		return 0;
+	}
+	fputs("  ", out);
+	while ((nl = strchr(text, '\n'))) {
+		fwrite(text, 1, (size_t)(nl - text) + 1, out);
+		fputs("  ", out);
+		text = nl + 1;
+	}
+	fputs(text, out);
+	return 0;
+}
+
+static const struct printer *list_printers[] = {
+	[LIST_DEV] = &dev_printer,
+	[LIST_CLIENT] = &client_printer,
+	[LIST_DMB] = &dmb_printer,
+	[LIST_GID] = &gid_printer,
+	[LIST_VLAN] = &vlan_printer,
+	[LIST_STATS] = &stats_printer,
+};
+
+void list_print_init(struct list_print *lp, const struct print_opts *opts,
+		     FILE *out, enum list_kind kind)
+{
+	lp->opts = opts;
+	lp->out = out;
+	lp->kind = kind;
+	lp->count = 0;
+	lp->json = NULL;
+	lp->fields = 0;
+}
+
+/*
+ * The last element's JSON object with the values of @obj, when @obj has
+ * the same fields (json-c keeps keys in the order they were added, so
+ * only then does it print as a new object would); NULL otherwise.  A
+ * long dump so builds and frees no hash table and values per object.
+ */
+static json_object *reuse_json(struct list_print *lp, const struct printer *p,
+			       const void *obj)
+{
+	struct field_value v = { 0 };
+	bool same = lp->json != NULL;
 	size_t i;
+
+	for (i = 0; same && i < p->n_fields; i++) {
+		json_object *val = lp->values[i];
+		bool has = p->fields[i].get(obj, &v);
+
+		if (has != !!(lp->fields & (1U << i))) {
+			same = false;
+		} else if (has) {
+			switch (v.kind) {
+			case FIELD_UINT:
+			case FIELD_HEX16:
+				same = json_object_set_uint64(val, v.u) == 1;
+				break;
+			case FIELD_STRING:
+			case FIELD_TOKEN:
+				same = json_object_set_string(val, v.s) == 1;
+				break;
+			case FIELD_BOOL:
+				same = json_object_set_boolean(val, v.b) == 1;
+				break;
+			case FIELD_NAMES:
+				same = false;
+				break;
+			}
+		}
+		field_value_release(&v);
+	}
+	return same ? lp->json : NULL;
+}
+
+/* A new element, remembered for reuse_json(). */
+static json_object *new_json(struct list_print *lp, const struct printer *p,
+			     const void *obj)
+{
+	size_t i;
+
+	json_object_put(lp->json);
+	lp->json = object_to_json(p, obj);
+	lp->fields = 0;
+	if (!lp->json || p->n_fields > LIST_PRINT_FIELDS)
+		return lp->json;
+	for (i = 0; i < p->n_fields; i++)
+		if (json_object_object_get_ex(lp->json, p->fields[i].key,
+					      &lp->values[i]))
+			lp->fields |= 1U << i;
+	return lp->json;
+}
+
+/* client show -d in plain text: a line per bound device with its DMBs. */
+static void print_plain_client(const struct print_opts *opts, FILE *out,
+			       const struct dibsctl_client *client)
+{
+	struct print_opts no_details = *opts;
+	struct dibsctl_dev_list *devs;
+	struct dibsctl_dev *dev;
+
+	no_details.details = false;
+	print_plain_object(&no_details, out, &client_printer, client);
+	if (!opts->details || dibsctl_client_get_devs(client, &devs) < 0)
+		return;
+	dibsctl_dev_list_foreach(dev, devs) {
+		uint32_t index, dmbs;
+
+		fprintf(out, "    dev %s", dibsctl_dev_get_name(dev) ?
+			dibsctl_dev_get_name(dev) : "?");
+		if (dibsctl_dev_get_index(dev, &index) == 0)
+			fprintf(out, " index %" PRIu32, index);
+		if (dibsctl_dev_get_dmbs_in_use(dev, &dmbs) == 0)
+			fprintf(out, " dmbs %" PRIu32, dmbs);
+		fputc('\n', out);
+	}
+	dibsctl_dev_list_unref(devs);
+}
+
+int list_print_add(struct list_print *lp, const void *obj,
+		   const struct dibsctl_stats *stats)
+{
+	const struct printer *p = list_printers[lp->kind];
+	json_object *json;
 	int err;
 
-	if (opts->format == OUTPUT_PLAIN) {
-		for (i = 0; i < count; i++) {
-			print_plain_object(opts, out, p, objs[i]);
-			if (stats && stats[i])
-				print_plain_counters(out, stats[i]);
-		}
+	if (lp->opts->format == OUTPUT_PLAIN) {
+		if (lp->kind == LIST_CLIENT)
+			print_plain_client(lp->opts, lp->out, obj);
+		else
+			print_plain_object(lp->opts, lp->out, p, obj);
+		if (stats)
+			print_plain_counters(lp->out, stats);
+		lp->count++;
 		return 0;
 	}
 
-	array = json_object_new_array();
-	if (!array)
-		return -ENOMEM;
-	for (i = 0; i < count; i++) {
-		json_object *obj = object_to_json(p, objs[i]);
-
-		if (obj && stats && stats[i] && add_json_counters(obj, stats[i])) {
-			json_object_put(obj);
-			obj = NULL;
+	if (stats || lp->kind == LIST_STATS ||
+	    p->n_fields > LIST_PRINT_FIELDS) {
+		/* counters come as extra keys: a new object every time */
+		json = object_to_json(p, obj);
+		if (json && stats && add_json_counters(json, stats)) {
+			json_object_put(json);
+			json = NULL;
 		}
-		if (!obj || json_object_array_add(array, obj)) {
-			json_object_put(obj);
-			json_object_put(array);
-			return -ENOMEM;
-		}
+	} else {
+		json = reuse_json(lp, p, obj);
+		if (!json)
+			json = new_json(lp, p, obj);
+		/* lp->json keeps it */
+		json = json_object_get(json);
 	}
-	err = print_json(opts, out, array);
-	json_object_put(array);
+	if (!json)
+		return -ENOMEM;
+	fputs(lp->count ? "," : "[", lp->out);
+	if (lp->opts->format == OUTPUT_JSON_PRETTY)
+		fputc('\n', lp->out);
+	err = print_json_element(lp->opts, lp->out, json);
+	json_object_put(json);
+	if (!err)
+		lp->count++;
 	return err;
+}
+
+/*
+ * Ends the list.  After a failure (@err) the array printed so far is
+ * closed, so that stdout stays valid JSON with the objects it has; with
+ * none printed yet, nothing is.  Returns @err.
+ */
+int list_print_end(struct list_print *lp, int err)
+{
+	json_object *empty;
+
+	json_object_put(lp->json);
+	lp->json = NULL;
+
+	if (lp->opts->format == OUTPUT_PLAIN)
+		return err;
+	if (lp->count) {
+		fputs(lp->opts->format == OUTPUT_JSON_PRETTY ? "\n]\n" : "]\n",
+		      lp->out);
+		return err;
+	}
+	if (err)
+		return err;
+	empty = json_object_new_array();
+	if (!empty)
+		return -ENOMEM;
+	err = print_json(lp->opts, lp->out, empty);
+	json_object_put(empty);
+	return err;
+}
+
+/*
+ * "show" of any object from an array: plain lines, or a JSON array,
+ * also of one.  @stats, when given, holds the counters of each object
+ * (dev show -s).
+ */
+static int print_list(const struct print_opts *opts, FILE *out,
+		      enum list_kind kind, const void *const *objs,
+		      struct dibsctl_stats *const *stats, size_t count)
+{
+	struct list_print lp;
+	size_t i;
+	int err = 0;
+
+	list_print_init(&lp, opts, out, kind);
+	for (i = 0; i < count && !err; i++)
+		err = list_print_add(&lp, objs[i], stats ? stats[i] : NULL);
+	return list_print_end(&lp, err);
 }
 
 json_object *dev_to_json(const struct dibsctl_dev *dev)
@@ -746,7 +934,7 @@ int print_dev_plain(const struct print_opts *opts, FILE *out,
 int print_dev_list(const struct print_opts *opts, FILE *out,
 		   struct dibsctl_dev *const *devs, size_t count)
 {
-	return print_list(opts, out, &dev_printer, (const void *const *)devs,
+	return print_list(opts, out, LIST_DEV, (const void *const *)devs,
 			  NULL, count);
 }
 
@@ -754,7 +942,7 @@ int print_dev_list_stats(const struct print_opts *opts, FILE *out,
 			 struct dibsctl_dev *const *devs,
 			 struct dibsctl_stats *const *stats, size_t count)
 {
-	return print_list(opts, out, &dev_printer, (const void *const *)devs,
+	return print_list(opts, out, LIST_DEV, (const void *const *)devs,
 			  stats, count);
 }
 
@@ -780,50 +968,21 @@ int print_dev_object(const struct print_opts *opts, FILE *out,
 int print_client_list(const struct print_opts *opts, FILE *out,
 		      struct dibsctl_client *const *clients, size_t count)
 {
-	struct print_opts no_details = *opts;
-	size_t i;
-
-	if (opts->format != OUTPUT_PLAIN)
-		return print_list(opts, out, &client_printer,
-				  (const void *const *)clients, NULL, count);
-
-	no_details.details = false;
-	for (i = 0; i < count; i++) {
-		struct dibsctl_dev_list *devs;
-		struct dibsctl_dev *dev;
-
-		print_plain_object(&no_details, out, &client_printer,
-				   clients[i]);
-		if (!opts->details ||
-		    dibsctl_client_get_devs(clients[i], &devs) < 0)
-			continue;
-		dibsctl_dev_list_foreach(dev, devs) {
-			uint32_t index, dmbs;
-
-			fprintf(out, "    dev %s", dibsctl_dev_get_name(dev) ?
-				dibsctl_dev_get_name(dev) : "?");
-			if (dibsctl_dev_get_index(dev, &index) == 0)
-				fprintf(out, " index %" PRIu32, index);
-			if (dibsctl_dev_get_dmbs_in_use(dev, &dmbs) == 0)
-				fprintf(out, " dmbs %" PRIu32, dmbs);
-			fputc('\n', out);
-		}
-		dibsctl_dev_list_unref(devs);
-	}
-	return 0;
+	return print_list(opts, out, LIST_CLIENT,
+			  (const void *const *)clients, NULL, count);
 }
 
 int print_dmb_list(const struct print_opts *opts, FILE *out,
 		   struct dibsctl_dmb *const *dmbs, size_t count)
 {
-	return print_list(opts, out, &dmb_printer, (const void *const *)dmbs,
+	return print_list(opts, out, LIST_DMB, (const void *const *)dmbs,
 			  NULL, count);
 }
 
 int print_gid_list(const struct print_opts *opts, FILE *out,
 		   struct dibsctl_gid *const *gids, size_t count)
 {
-	return print_list(opts, out, &gid_printer, (const void *const *)gids,
+	return print_list(opts, out, LIST_GID, (const void *const *)gids,
 			  NULL, count);
 }
 
@@ -849,14 +1008,14 @@ int print_gid_check(const struct print_opts *opts, FILE *out,
 int print_vlan_list(const struct print_opts *opts, FILE *out,
 		    struct dibsctl_vlan *const *vlans, size_t count)
 {
-	return print_list(opts, out, &vlan_printer, (const void *const *)vlans,
+	return print_list(opts, out, LIST_VLAN, (const void *const *)vlans,
 			  NULL, count);
 }
 
 int print_stats_list(const struct print_opts *opts, FILE *out,
 		     struct dibsctl_stats *const *stats, size_t count)
 {
-	return print_list(opts, out, &stats_printer, (const void *const *)stats,
+	return print_list(opts, out, LIST_STATS, (const void *const *)stats,
 			  stats, count);
 }
 

@@ -20,28 +20,19 @@ static int vlan_parse_show(struct cli *cli, const struct cmd_verb *verb,
 			      argc, argv, &cmd->obj);
 }
 
+static int vlan_print_one(struct dibsctl_vlan *vlan, void *lp)
+{
+	return list_print_add(lp, vlan, NULL);
+}
+
+/* Each VLAN is printed as its part of the dump arrives. */
 static int vlan_show(struct cli *cli, struct dibsctl *ctx, const char *dev)
 {
-	struct dibsctl_vlan_list *list;
-	struct dibsctl_vlan **vlans;
-	struct dibsctl_vlan *vlan;
-	size_t n = 0;
-	int err;
+	struct list_print lp;
 
-	err = dibsctl_vlan_list_new(ctx, dev, &list);
-	if (err)
-		return err;
-	vlans = calloc(dibsctl_vlan_list_count(list) + 1, sizeof(*vlans));
-	if (vlans) {
-		dibsctl_vlan_list_foreach(vlan, list)
-			vlans[n++] = vlan;
-		err = print_vlan_list(&cli->print, cli->out, vlans, n);
-		free(vlans);
-	} else {
-		err = -ENOMEM;
-	}
-	dibsctl_vlan_list_unref(list);
-	return err;
+	list_print_init(&lp, &cli->print, cli->out, LIST_VLAN);
+	return list_print_end(&lp, dibsctl_vlan_dump(ctx, dev, vlan_print_one,
+						     &lp));
 }
 
 static int vlan_run_show(struct cli *cli, const struct cmd *cmd)

@@ -38,6 +38,12 @@ static int dibsctl_binding_dump(struct dibsctl *ctx, int attr,
 	return err;
 }
 
+int dibsctl_binding_dump_all(struct dibsctl *ctx, int attr,
+			     struct dibsctl_rec_list **list)
+{
+	return dibsctl_binding_dump(ctx, attr, NULL, list);
+}
+
 /* The device with @index in @devs, sorted by index as dev-get dumps. */
 static struct dibsctl_dev *dibsctl_dev_find(struct dibsctl_dev **devs,
 					    size_t n, uint32_t index)

@@ -27,6 +27,61 @@ DIBSCTL_EXPORT int dibsctl_client_get_devs(const struct dibsctl_client *client,
 	return 0;
 }
 
+struct dibsctl_client_each {
+	struct dibsctl *ctx;
+	/* NULL: the module has no binding-get, the devices stay unread */
+	struct dibsctl_rec_list *bindings;
+	dibsctl_client_cb cb;
+	void *data;
+};
+
+static int dibsctl_client_each_one(struct dibsctl_rec *rec, void *arg)
+{
+	struct dibsctl_client_each *e = arg;
+	int err;
+
+	if (e->bindings) {
+		err = dibsctl_client_set_bindings(&rec, 1, e->bindings);
+		if (err == -EBADMSG)
+			dibsctl_fail(e->ctx, err,
+				     "malformed binding in the kernel's reply");
+		if (err)
+			return err;
+	}
+	return e->cb((struct dibsctl_client *)rec, e->data);
+}
+
+/*
+ * The bindings come first, in a dump of their own, so that each client
+ * can be handed out with its devices as its part of the client dump is
+ * read.
+ */
+DIBSCTL_EXPORT int dibsctl_client_dump(struct dibsctl *ctx,
+				       dibsctl_client_cb cb, void *data)
+{
+	struct dibsctl_client_each e = { .ctx = ctx, .cb = cb, .data = data };
+	int err;
+
+	if (!ctx || !cb)
+		return -EINVAL;
+	dibsctl_clear_error(ctx);
+	err = dibsctl_netlink_only(ctx);
+	if (!err)
+		err = dibsctl_binding_dump_all(ctx, DIBS_A_BINDING_CLIENT_NAME,
+					       &e.bindings);
+	if (!err)
+		err = dibsctl_rec_dump_each(ctx, DIBS_CMD_CLIENT_GET,
+					    &dibsctl_client_set, NULL, 0,
+					    dibsctl_client_each_one, &e);
+	dibsctl_rec_list_unref(e.bindings);
+	return err;
+}
+
+static int dibsctl_client_append(struct dibsctl_client *client, void *list)
+{
+	return dibsctl_rec_list_append(list, &client->rec);
+}
+
 DIBSCTL_EXPORT int dibsctl_client_list_new(struct dibsctl *ctx,
 					   struct dibsctl_client_list **list)
 {
@@ -35,12 +90,10 @@ DIBSCTL_EXPORT int dibsctl_client_list_new(struct dibsctl *ctx,
 
 	if (!ctx || !list)
 		return -EINVAL;
-	dibsctl_clear_error(ctx);
-	err = dibsctl_rec_dump(ctx, DIBS_CMD_CLIENT_GET, &dibsctl_client_set,
-			       NULL, 0, &l);
-	if (err)
-		return err;
-	err = dibsctl_client_read_bindings(ctx, l->recs, l->count, NULL);
+	l = dibsctl_rec_list_alloc();
+	if (!l)
+		return -ENOMEM;
+	err = dibsctl_client_dump(ctx, dibsctl_client_append, l);
 	if (err) {
 		dibsctl_rec_list_unref(l);
 		return err;

@@ -73,6 +73,7 @@ int dibsctl_dev_list_append(struct dibsctl_dev_list *list,
 		list->devs = devs;
 		list->capacity = capacity;
 	}
+	dev->pos = list->count;
 	list->devs[list->count++] = dibsctl_dev_ref(dev);
 	return 0;
 }
@@ -122,7 +123,10 @@ dibsctl_dev_list_next(const struct dibsctl_dev_list *list,
 
 	if (!list || !dev)
 		return NULL;
-	/* Lists are short; a scan keeps struct dibsctl_dev list-free. */
+	/* A device in several lists: only the last one knows it in O(1). */
+	if (dev->pos < list->count && list->devs[dev->pos] == dev)
+		return dev->pos + 1 < list->count ? list->devs[dev->pos + 1] :
+						    NULL;
 	for (i = 0; i + 1 < list->count; i++)
 		if (list->devs[i] == dev)
 			return list->devs[i + 1];
@@ -190,37 +194,105 @@ static int dibsctl_transact_one(struct dibsctl *ctx, struct nl_msg *msg,
 	return err;
 }
 
-DIBSCTL_EXPORT int dibsctl_dev_list_new(struct dibsctl *ctx,
-					struct dibsctl_dev_list **list)
+struct dibsctl_dev_each {
+	struct dibsctl *ctx;
+	/* NULL: the module has no binding-get, the clients stay unread */
+	struct dibsctl_rec_list *bindings;
+	dibsctl_dev_cb cb;
+	void *data;
+};
+
+static int dibsctl_dev_each_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct dibsctl_dev_each *e = arg;
+	struct dibsctl_dev *dev;
+	int err;
+
+	err = dibsctl_dev_new_from_nlmsg(nlh, &dev);
+	if (err)
+		return err;
+	if (e->bindings) {
+		err = dibsctl_dev_set_bindings(&dev, 1, e->bindings);
+		if (err == -EBADMSG)
+			dibsctl_fail(e->ctx, err,
+				     "malformed binding in the kernel's reply");
+	}
+	if (!err)
+		err = e->cb(dev, e->data);
+	dibsctl_dev_unref(dev);
+	return err;
+}
+
+/* The sysfs fallback has a few devices at most: read, then handed out. */
+static int dibsctl_dev_dump_sysfs(struct dibsctl *ctx, dibsctl_dev_cb cb,
+				  void *data)
 {
 	struct dibsctl_dev_list *l;
+	size_t i;
+	int err;
+
+	l = dibsctl_dev_list_alloc();
+	if (!l)
+		return -ENOMEM;
+	err = dibsctl_sysfs_list(ctx, l);
+	for (i = 0; !err && i < l->count; i++)
+		err = cb(l->devs[i], data);
+	dibsctl_dev_list_unref(l);
+	return err;
+}
+
+/*
+ * The bindings come first, in a dump of their own, so that each device
+ * can be handed out with its clients as its part of the dev-get dump is
+ * read.
+ */
+DIBSCTL_EXPORT int dibsctl_dev_dump(struct dibsctl *ctx, dibsctl_dev_cb cb,
+				    void *data)
+{
+	struct dibsctl_dev_each e = { .ctx = ctx, .cb = cb, .data = data };
 	struct nl_msg *msg;
 	int err;
 
-	if (!ctx || !list)
+	if (!ctx || !cb)
 		return -EINVAL;
 	dibsctl_clear_error(ctx);
 	err = dibsctl_pick_source(ctx);
 	if (err)
 		return err;
+	if (ctx->source == DIBSCTL_SOURCE_SYSFS)
+		return dibsctl_dev_dump_sysfs(ctx, cb, data);
 
+	err = dibsctl_binding_dump_all(ctx, DIBS_A_BINDING_DEV_NAME,
+				       &e.bindings);
+	if (!err)
+		err = dibsctl_nl_request(ctx, DIBS_CMD_DEV_GET, NLM_F_DUMP,
+					 &msg);
+	if (!err) {
+		err = dibsctl_nl_transact_parse(ctx, msg, dibsctl_dev_each_one,
+						&e);
+		nlmsg_free(msg);
+	}
+	dibsctl_rec_list_unref(e.bindings);
+	return err;
+}
+
+static int dibsctl_dev_append(struct dibsctl_dev *dev, void *list)
+{
+	return dibsctl_dev_list_append(list, dev);
+}
+
+DIBSCTL_EXPORT int dibsctl_dev_list_new(struct dibsctl *ctx,
+					struct dibsctl_dev_list **list)
+{
+	struct dibsctl_dev_list *l;
+	int err;
+
+	if (!ctx || !list)
+		return -EINVAL;
 	l = dibsctl_dev_list_alloc();
 	if (!l)
 		return -ENOMEM;
-
-	if (ctx->source == DIBSCTL_SOURCE_SYSFS) {
-		err = dibsctl_sysfs_list(ctx, l);
-	} else {
-		err = dibsctl_nl_request(ctx, DIBS_CMD_DEV_GET, NLM_F_DUMP,
-					 &msg);
-		if (!err) {
-			err = dibsctl_nl_transact(ctx, msg, l);
-			nlmsg_free(msg);
-		}
-		if (!err)
-			err = dibsctl_dev_read_bindings(ctx, l->devs, l->count,
-							NULL);
-	}
+	err = dibsctl_dev_dump(ctx, dibsctl_dev_append, l);
 	if (err) {
 		dibsctl_dev_list_unref(l);
 		return err;

@@ -34,6 +34,50 @@ DIBSCTL_EXPORT int dibsctl_dmb_get_rgid(const struct dibsctl_dmb *dmb,
 	return 0;
 }
 
+struct dibsctl_dmb_each {
+	dibsctl_dmb_cb cb;
+	void *data;
+};
+
+static int dibsctl_dmb_each_one(struct dibsctl_rec *rec, void *arg)
+{
+	struct dibsctl_dmb_each *e = arg;
+
+	return e->cb((struct dibsctl_dmb *)rec, e->data);
+}
+
+static int dibsctl_dmb_check(struct dibsctl *ctx, const char *dev,
+			     const char *client)
+{
+	int err = dev ? dibsctl_check_dev_name(ctx, dev) : 0;
+
+	if (!err && client)
+		err = dibsctl_check_client_name(ctx, client);
+	return err;
+}
+
+DIBSCTL_EXPORT int dibsctl_dmb_dump(struct dibsctl *ctx, const char *dev,
+				    const char *client, dibsctl_dmb_cb cb,
+				    void *data)
+{
+	const struct dibsctl_rec_filter filters[] = {
+		{ DIBS_A_DMB_DEV_NAME, dev },
+		{ DIBS_A_DMB_CLIENT_NAME, client },
+	};
+	struct dibsctl_dmb_each e = { .cb = cb, .data = data };
+	int err;
+
+	if (!ctx || !cb)
+		return -EINVAL;
+	dibsctl_clear_error(ctx);
+	err = dibsctl_dmb_check(ctx, dev, client);
+	if (!err)
+		err = dibsctl_rec_dump_each(ctx, DIBS_CMD_DMB_GET,
+					    &dibsctl_dmb_set, filters, 2,
+					    dibsctl_dmb_each_one, &e);
+	return err;
+}
+
 DIBSCTL_EXPORT int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
 					const char *client,
 					struct dibsctl_dmb_list **list)
@@ -48,9 +92,7 @@ DIBSCTL_EXPORT int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
 	if (!ctx || !list)
 		return -EINVAL;
 	dibsctl_clear_error(ctx);
-	err = dev ? dibsctl_check_dev_name(ctx, dev) : 0;
-	if (!err && client)
-		err = dibsctl_check_client_name(ctx, client);
+	err = dibsctl_dmb_check(ctx, dev, client);
 	if (!err)
 		err = dibsctl_rec_dump(ctx, DIBS_CMD_DMB_GET, &dibsctl_dmb_set,
 				       filters, 2, &l);

@@ -37,6 +37,30 @@ DIBSCTL_EXPORT const char *dibsctl_gid_role_name(uint32_t role)
 	return dibs_nl_gid_role_name[role];
 }
 
+struct dibsctl_gid_each {
+	dibsctl_gid_cb cb;
+	void *data;
+};
+
+static int dibsctl_gid_each_one(struct dibsctl_rec *rec, void *arg)
+{
+	struct dibsctl_gid_each *e = arg;
+
+	return e->cb((struct dibsctl_gid *)rec, e->data);
+}
+
+DIBSCTL_EXPORT int dibsctl_gid_dump(struct dibsctl *ctx, dibsctl_gid_cb cb,
+				    void *data)
+{
+	struct dibsctl_gid_each e = { .cb = cb, .data = data };
+
+	if (!ctx || !cb)
+		return -EINVAL;
+	dibsctl_clear_error(ctx);
+	return dibsctl_rec_dump_each(ctx, DIBS_CMD_GID_GET, &dibsctl_gid_set,
+				     NULL, 0, dibsctl_gid_each_one, &e);
+}
+
 DIBSCTL_EXPORT int dibsctl_gid_list_new(struct dibsctl *ctx,
 					struct dibsctl_gid_list **list)
 {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Events: a socket of its own subscribed to the "monitor" and/or "dmb"
- * groups, read without libnl callbacks; each notification becomes a
- * typed event the caller takes with dibsctl_monitor_next().
+ * groups, with a receive buffer big enough for bursts, read without
+ * libnl callbacks (the datagram walked with nlmsg_ok/nlmsg_next); each
+ * notification becomes a typed event the caller takes with
+ * dibsctl_monitor_next().
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,10 +30,10 @@ struct dibsctl_monitor {
 	struct dibsctl *ctx;
 	struct nl_sock *sock;
 	int family;
-	/* The datagram being taken apart, and where the next message is. */
+	/* The datagram being taken apart: its next message, bytes left. */
 	char *buf;
-	size_t len;
-	size_t pos;
+	struct nlmsghdr *next;
+	int left;
 };
 
 struct dibsctl_event {
@@ -212,7 +215,10 @@ static int dibsctl_monitor_join(struct dibsctl_monitor *mon, const char *group)
 	struct dibsctl *ctx = mon->ctx;
 	int id, err;
 
+	/* libnl's lookup waits for an ack, which our socket does not ask for */
+	nl_socket_enable_auto_ack(ctx->sock);
 	id = genl_ctrl_resolve_grp(ctx->sock, DIBS_FAMILY_NAME, group);
+	nl_socket_disable_auto_ack(ctx->sock);
 	if (id < 0)
 		return dibsctl_fail(ctx, dibsctl_errno_from_nl(id),
 				    "no multicast group \"%s\" in the \"%s\" family",
@@ -269,6 +275,9 @@ DIBSCTL_EXPORT int dibsctl_monitor_new(struct dibsctl *ctx,
 		err = dibsctl_errno_from_nl(err);
 		goto err_unref;
 	}
+	err = dibsctl_monitor_set_rcvbuf(mon, DIBSCTL_MONITOR_RCVBUF_DEFAULT);
+	if (err)
+		goto err_unref;
 	if (groups & DIBSCTL_MONITOR_DEVS_CLIENTS) {
 		err = dibsctl_monitor_join(mon, DIBS_MCGRP_MONITOR);
 		if (err)
@@ -285,6 +294,33 @@ DIBSCTL_EXPORT int dibsctl_monitor_new(struct dibsctl *ctx,
 err_unref:
 	dibsctl_monitor_unref(mon);
 	return err;
+}
+
+/*
+ * SO_RCVBUFFORCE goes past net.core.rmem_max for CAP_NET_ADMIN; others
+ * get SO_RCVBUF, which the kernel silently caps there.
+ */
+DIBSCTL_EXPORT int dibsctl_monitor_set_rcvbuf(struct dibsctl_monitor *monitor,
+					      size_t bytes)
+{
+	int fd, size;
+
+	if (!monitor)
+		return -EINVAL;
+	dibsctl_clear_error(monitor->ctx);
+	/* the kernel doubles the value: keep that within an int */
+	if (bytes < 1024 || bytes > INT_MAX / 2)
+		return dibsctl_fail(monitor->ctx, -EINVAL,
+				    "a receive buffer has 1024 to %d bytes",
+				    INT_MAX / 2);
+	size = (int)bytes;
+	fd = nl_socket_get_fd(monitor->sock);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
+		return dibsctl_fail(monitor->ctx, -errno,
+				    "cannot set the receive buffer to %zu bytes",
+				    bytes);
+	return 0;
 }
 
 DIBSCTL_EXPORT struct dibsctl_monitor *
@@ -316,26 +352,31 @@ DIBSCTL_EXPORT int dibsctl_monitor_get_fd(const struct dibsctl_monitor *monitor)
 	return nl_socket_get_fd(monitor->sock);
 }
 
-/* Reads one datagram; -EAGAIN when none is waiting. */
+/*
+ * Reads one datagram; -EAGAIN when none is waiting, -ENOBUFS when the
+ * kernel dropped notifications because the receive buffer was full.
+ */
 static int dibsctl_monitor_read(struct dibsctl_monitor *mon)
 {
 	ssize_t n;
 
+	mon->left = 0;
 	do {
 		n = recv(nl_socket_get_fd(mon->sock), mon->buf,
 			 DIBSCTL_MONITOR_BUF, MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	mon->len = (size_t)n;
-	mon->pos = 0;
+	mon->next = (struct nlmsghdr *)mon->buf;
+	mon->left = (int)n;
 	return 0;
 }
 
 /*
  * Hands out the next event: 0 with *event set, -EAGAIN when none is
- * waiting, -ENOBUFS once after the kernel dropped events for us.
- * Messages of other families or commands are skipped.
+ * waiting, -ENOBUFS once after the kernel dropped events for us (the
+ * socket goes on with the events after the gap).  Messages of other
+ * families or commands are skipped.
  */
 DIBSCTL_EXPORT int dibsctl_monitor_next(struct dibsctl_monitor *monitor,
 					struct dibsctl_event **event)
@@ -347,23 +388,20 @@ DIBSCTL_EXPORT int dibsctl_monitor_next(struct dibsctl_monitor *monitor,
 	dibsctl_clear_error(monitor->ctx);
 	for (;;) {
 		struct nlmsghdr *nlh;
-		size_t left = monitor->len - monitor->pos;
 
-		if (left < NLMSG_HDRLEN) {
+		if (monitor->left <= 0) {
 			err = dibsctl_monitor_read(monitor);
 			if (err)
 				return err;
 			continue;
 		}
-		nlh = (struct nlmsghdr *)(monitor->buf + monitor->pos);
-		if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > left) {
-			monitor->pos = monitor->len;
+		nlh = monitor->next;
+		if (!nlmsg_ok(nlh, monitor->left)) {
+			monitor->left = 0;
 			return dibsctl_fail(monitor->ctx, -EBADMSG,
 					    "truncated netlink notification");
 		}
-		monitor->pos += NLMSG_ALIGN(nlh->nlmsg_len);
-		if (monitor->pos > monitor->len)
-			monitor->pos = monitor->len;
+		monitor->next = nlmsg_next(nlh, &monitor->left);
 		if (nlh->nlmsg_type != monitor->family)
 			continue;
 		err = dibsctl_event_new_from_nlmsg(nlh, event);

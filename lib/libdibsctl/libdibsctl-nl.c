@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Netlink transport: one request, all of its replies collected into a
- * device list, the final ack or error with its extack.  Callers only see
- * the collected result; no user code runs inside a libnl callback.
+ * Netlink transport: one request, each of its replies handed on as it
+ * is read, the final ack or error with its extack.  Replies are walked
+ * here (nlmsg_ok/nlmsg_next), so no user code runs inside a libnl
+ * callback.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -16,6 +20,52 @@
 
 #include "dibs-nl-gen.h"
 #include "libdibsctl-private.h"
+
+/* The largest part of a dump (netlink_recvmsg() caps it at 32 KiB). */
+#define DIBSCTL_NL_RECV_BUF	(32 * 1024)
+
+static int dibsctl_parse_family_id(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *id;
+	int *family = arg;
+
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	id = nla_find(genlmsg_attrdata(nlmsg_data(nlh), 0),
+		      genlmsg_attrlen(nlmsg_data(nlh), 0), CTRL_ATTR_FAMILY_ID);
+	if (!id || nla_len(id) != sizeof(uint16_t))
+		return -EBADMSG;
+	*family = nla_get_u16(id);
+	return 0;
+}
+
+/*
+ * The family's id, in one round trip on our own transport: a getfamily
+ * request without an ack, answered by the family or an error.
+ */
+static int dibsctl_nl_resolve(struct dibsctl *ctx)
+{
+	struct nl_msg *msg;
+	int family = 0;
+	int err;
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, DIBS_FAMILY_NAME)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ctx->attr_names = NULL;
+	err = dibsctl_nl_transact_parse(ctx, msg, dibsctl_parse_family_id,
+					&family);
+	nlmsg_free(msg);
+	if (!err && !family)
+		err = -EBADMSG;
+	return err ? err : family;
+}
 
 int dibsctl_nl_open(struct dibsctl *ctx)
 {
@@ -29,8 +79,9 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 
 	err = genl_connect(sock);
 	if (err < 0) {
+		nl_socket_free(sock);
 		err = dibsctl_errno_from_nl(err);
-		goto err_free_sock;
+		goto err_fail;
 	}
 
 	/*
@@ -42,20 +93,33 @@ int dibsctl_nl_open(struct dibsctl *ctx)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-
-	err = genl_ctrl_resolve(sock, DIBS_FAMILY_NAME);
-	if (err < 0) {
-		err = dibsctl_errno_from_nl(err);
-		goto err_free_sock;
-	}
+	/*
+	 * Read each datagram in one recvmsg(), with no MSG_PEEK first: the
+	 * kernel never builds a dump part bigger than 32 KiB, and a bigger
+	 * datagram fails with a clear error instead of being cut short.
+	 */
+	nl_socket_set_msg_buf_size(sock, DIBSCTL_NL_RECV_BUF);
+	/* dibsctl_nl_request() asks for acks where no reply comes */
+	nl_socket_disable_auto_ack(sock);
+	/*
+	 * Our transport checks sequence numbers itself and libnl does not
+	 * see them go by: its own check would refuse the answers to the
+	 * libnl calls still made on this socket (multicast group lookup).
+	 */
+	nl_socket_disable_seq_check(sock);
 
 	dibsctl_close_socket(ctx);
 	ctx->sock = sock;
+	err = dibsctl_nl_resolve(ctx);
+	if (err < 0) {
+		/* the transport may have closed it already */
+		dibsctl_close_socket(ctx);
+		goto err_fail;
+	}
 	ctx->family = err;
 	return 0;
 
-err_free_sock:
-	nl_socket_free(sock);
+err_fail:
 	if (err == -ENOENT)
 		return dibsctl_fail(ctx, err,
 				    "no \"%s\" generic netlink family",
@@ -115,6 +179,15 @@ int dibsctl_nl_request(struct dibsctl *ctx, uint8_t cmd, int flags,
 			return err;
 	}
 
+	/*
+	 * Every request but a get of one object, which is answered by the
+	 * object or an error, asks for an ack: a round trip the less for
+	 * "dibsctl show lo".
+	 */
+	if ((flags & NLM_F_DUMP) ||
+	    (cmd != DIBS_CMD_DEV_GET && cmd != DIBS_CMD_CLIENT_GET))
+		flags |= NLM_F_ACK;
+
 	m = nlmsg_alloc();
 	if (!m)
 		return -ENOMEM;
@@ -143,40 +216,31 @@ static void dibsctl_transaction_fail(struct dibsctl_transaction *t, int err)
 		t->err = err;
 }
 
-static int dibsctl_on_valid(struct nl_msg *msg, void *arg)
+static void dibsctl_on_valid(struct dibsctl_transaction *t,
+			     struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
 	int err;
 
 	/*
-	 * A reply we cannot use is remembered, not returned: reading goes
-	 * on to the end so that the socket stays in step with the kernel.
+	 * A reply we cannot use, or one after the caller said stop, is
+	 * remembered, not returned: reading goes on to the end so that the
+	 * socket stays in step with the kernel.
 	 */
 	if (!t->parse || t->err)
-		return NL_OK;
-	err = t->parse(nlmsg_hdr(msg), t->arg);
+		return;
+	err = t->parse(nlh, t->arg);
 	if (err) {
 		dibsctl_transaction_fail(t, err);
 		if (err == -EBADMSG)
 			dibsctl_fail(t->ctx, err,
 				     "malformed object in the kernel's reply");
 	}
-	return NL_OK;
-}
-
-static int dibsctl_on_ack(struct nl_msg *msg, void *arg)
-{
-	struct dibsctl_transaction *t = arg;
-
-	t->done = true;
-	return NL_STOP;
 }
 
 /* The end of a dump; it carries the dump's error code, if any. */
-static int dibsctl_on_finish(struct nl_msg *msg, void *arg)
+static void dibsctl_on_finish(struct dibsctl_transaction *t,
+			      struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int dump_err = 0;
 
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(dump_err)))
@@ -187,23 +251,25 @@ static int dibsctl_on_finish(struct nl_msg *msg, void *arg)
 		dibsctl_set_extack(t->ctx, nlh, t->request);
 	}
 	t->done = true;
-	return NL_STOP;
 }
 
-static int dibsctl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
-			    void *arg)
+/* An ack (error 0) or the kernel's refusal of the request. */
+static void dibsctl_on_error(struct dibsctl_transaction *t,
+			     struct nlmsghdr *nlh)
 {
-	struct dibsctl_transaction *t = arg;
-	/* libnl hands us the payload of the NLMSG_ERROR message. */
-	const struct nlmsghdr *nlh =
-		(const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	const struct nlmsgerr *e = nlmsg_data(nlh);
 
+	t->done = true;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+		dibsctl_transaction_fail(t, -EBADMSG);
+		return;
+	}
+	if (e->error == 0)
+		return;
 	/* The kernel's verdict outranks a reply we failed to parse. */
 	t->err = e->error < 0 ? e->error : -e->error;
 	dibsctl_clear_error(t->ctx);
 	dibsctl_set_extack(t->ctx, nlh, t->request);
-	t->done = true;
-	return NL_STOP;
 }
 
 static int dibsctl_parse_dev(struct nlmsghdr *nlh, void *arg)
@@ -232,6 +298,11 @@ int dibsctl_nl_transact(struct dibsctl *ctx, struct nl_msg *msg,
 					 replies);
 }
 
+/*
+ * The replies are read datagram by datagram and handed to @parse as
+ * each one arrives, outside of any libnl callback: @parse may run the
+ * caller's code, and a dump never needs more memory than one datagram.
+ */
 int dibsctl_nl_transact_parse(struct dibsctl *ctx, struct nl_msg *msg,
 			      int (*parse)(struct nlmsghdr *nlh, void *arg),
 			      void *arg)
@@ -241,42 +312,60 @@ int dibsctl_nl_transact_parse(struct dibsctl *ctx, struct nl_msg *msg,
 		.parse = parse,
 		.arg = arg,
 	};
-	struct nl_cb *cb;
+	uint32_t seq;
 	int err;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dibsctl_on_valid, &t);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, dibsctl_on_ack, &t);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dibsctl_on_finish, &t);
-	nl_cb_err(cb, NL_CB_CUSTOM, dibsctl_on_error, &t);
-
 	err = nl_send_auto(ctx->sock, msg);
-	if (err < 0) {
-		err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
-				   "cannot send the netlink request");
-		goto out_put_cb;
-	}
+	if (err < 0)
+		return dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
+				    "cannot send the netlink request");
 	t.request = nlmsg_hdr(msg);
+	seq = t.request->nlmsg_seq;
 
 	while (!t.done) {
-		err = nl_recvmsgs(ctx->sock, cb);
-		if (t.done)
-			break;
-		if (err < 0) {
+		struct sockaddr_nl from;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int len;
+
+		len = nl_recv(ctx->sock, &from, &buf, NULL);
+		if (len <= 0) {
+			free(buf);
 			/* Out of step with the kernel: start afresh next time. */
 			dibsctl_close_socket(ctx);
-			err = dibsctl_fail(ctx, dibsctl_errno_from_nl(err),
-					   "cannot read the kernel's answer");
-			goto out_put_cb;
+			return dibsctl_fail(ctx, len < 0 ?
+					    dibsctl_errno_from_nl(len) : -EIO,
+					    "cannot read the kernel's answer");
 		}
+		for (nlh = (struct nlmsghdr *)buf; !t.done && nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			/* left over from a request given up on */
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			switch (nlh->nlmsg_type) {
+			case NLMSG_NOOP:
+				break;
+			case NLMSG_DONE:
+				dibsctl_on_finish(&t, nlh);
+				break;
+			case NLMSG_ERROR:
+				dibsctl_on_error(&t, nlh);
+				break;
+			case NLMSG_OVERRUN:
+				dibsctl_transaction_fail(&t, -ENOBUFS);
+				break;
+			default:
+				dibsctl_on_valid(&t, nlh);
+				/* a reply without NLM_F_MULTI is the whole answer */
+				if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
+				    !(t.request->nlmsg_flags & NLM_F_ACK))
+					t.done = true;
+				break;
+			}
+		}
+		free(buf);
 	}
-	err = t.err;
-
-out_put_cb:
-	nl_cb_put(cb);
-	return err;
+	return t.err;
 }
 
 /* Builds a device from one dev-get/dev-new reply or notification. */

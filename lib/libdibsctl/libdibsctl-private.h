@@ -57,6 +57,8 @@ struct dibsctl_dev {
 	char name[DIBS_DEV_NAME_MAX_LEN + 1];
 	/* Its bindings (binding-get); NULL when they were not read. */
 	struct dibsctl_client_list *clients;
+	/* Where the last list it was appended to holds it: O(1) _next. */
+	size_t pos;
 };
 
 struct dibsctl_dev_list {
@@ -84,6 +86,8 @@ struct dibsctl_rec {
 	 * a bind/unbind event; NULL when they were not read.
 	 */
 	struct dibsctl_dev_list *devs;
+	/* Where the last list it was appended to holds it: O(1) _next. */
+	size_t pos;
 };
 
 struct dibsctl_rec_list {
@@ -125,6 +129,12 @@ int dibsctl_dev_read_bindings(struct dibsctl *ctx, struct dibsctl_dev **devs,
 int dibsctl_client_read_bindings(struct dibsctl *ctx,
 				 struct dibsctl_rec **clients, size_t n,
 				 const char *name);
+/*
+ * Every binding, before a device or client dump that streams: *list
+ * stays NULL when the module has no binding-get (version 1).
+ */
+int dibsctl_binding_dump_all(struct dibsctl *ctx, int attr,
+			     struct dibsctl_rec_list **list);
 /* The same from @bindings (binding records), for the host tests too. */
 int dibsctl_dev_set_bindings(struct dibsctl_dev **devs, size_t n,
 			     const struct dibsctl_rec_list *bindings);
@@ -157,6 +167,17 @@ struct dibsctl_rec_filter {
 	const char *value;
 };
 
+/*
+ * Dumps @cmd, with @filters, handing each record of @set to @fn as its
+ * part of the dump is read; the record is unreferenced after @fn.  A
+ * non-zero return of @fn stops the calls and is returned.
+ */
+int dibsctl_rec_dump_each(struct dibsctl *ctx, uint8_t cmd,
+			  const struct dibsctl_set *set,
+			  const struct dibsctl_rec_filter *filters,
+			  size_t nfilters,
+			  int (*fn)(struct dibsctl_rec *rec, void *arg),
+			  void *arg);
 /* Dumps @cmd, with @filters, into a new list of records of @set. */
 int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
 		     const struct dibsctl_set *set,

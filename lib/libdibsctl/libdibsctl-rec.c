@@ -112,6 +112,7 @@ int dibsctl_rec_list_append(struct dibsctl_rec_list *list,
 		list->recs = recs;
 		list->capacity = capacity;
 	}
+	rec->pos = list->count;
 	list->recs[list->count++] = dibsctl_rec_ref(rec);
 	return 0;
 }
@@ -145,6 +146,10 @@ struct dibsctl_rec *dibsctl_rec_list_next(const struct dibsctl_rec_list *list,
 
 	if (!list || !rec)
 		return NULL;
+	/* A record in several lists: only the last one knows it in O(1). */
+	if (rec->pos < list->count && list->recs[rec->pos] == rec)
+		return rec->pos + 1 < list->count ? list->recs[rec->pos + 1] :
+						    NULL;
 	for (i = 0; i + 1 < list->count; i++)
 		if (list->recs[i] == rec)
 			return list->recs[i + 1];
@@ -260,12 +265,34 @@ int dibsctl_rec_transact(struct dibsctl *ctx, struct nl_msg *msg,
 					 list ? dibsctl_rec_collect : NULL, &c);
 }
 
-int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
-		     const struct dibsctl_set *set,
-		     const struct dibsctl_rec_filter *filters, size_t nfilters,
-		     struct dibsctl_rec_list **list)
+struct dibsctl_rec_each {
+	const struct dibsctl_set *set;
+	int (*fn)(struct dibsctl_rec *rec, void *arg);
+	void *arg;
+};
+
+static int dibsctl_rec_each_one(struct nlmsghdr *nlh, void *arg)
 {
-	struct dibsctl_rec_list *l;
+	struct dibsctl_rec_each *e = arg;
+	struct dibsctl_rec *rec;
+	int err;
+
+	err = dibsctl_rec_new_from_nlmsg(e->set, nlh, &rec);
+	if (err)
+		return err;
+	err = e->fn(rec, e->arg);
+	dibsctl_rec_unref(rec);
+	return err;
+}
+
+int dibsctl_rec_dump_each(struct dibsctl *ctx, uint8_t cmd,
+			  const struct dibsctl_set *set,
+			  const struct dibsctl_rec_filter *filters,
+			  size_t nfilters,
+			  int (*fn)(struct dibsctl_rec *rec, void *arg),
+			  void *arg)
+{
+	struct dibsctl_rec_each e = { .set = set, .fn = fn, .arg = arg };
 	struct nl_msg *msg;
 	size_t i;
 	int err;
@@ -273,19 +300,38 @@ int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
 	err = dibsctl_netlink_only(ctx);
 	if (err)
 		return err;
+	err = dibsctl_nl_request(ctx, cmd, NLM_F_DUMP, &msg);
+	if (err)
+		return err;
+	for (i = 0; i < nfilters && !err; i++)
+		if (filters[i].value &&
+		    nla_put_string(msg, filters[i].attr, filters[i].value))
+			err = -ENOMEM;
+	if (!err)
+		err = dibsctl_nl_transact_parse(ctx, msg, dibsctl_rec_each_one,
+						&e);
+	nlmsg_free(msg);
+	return err;
+}
+
+static int dibsctl_rec_append_to(struct dibsctl_rec *rec, void *arg)
+{
+	return dibsctl_rec_list_append(arg, rec);
+}
+
+int dibsctl_rec_dump(struct dibsctl *ctx, uint8_t cmd,
+		     const struct dibsctl_set *set,
+		     const struct dibsctl_rec_filter *filters, size_t nfilters,
+		     struct dibsctl_rec_list **list)
+{
+	struct dibsctl_rec_list *l;
+	int err;
+
 	l = dibsctl_rec_list_alloc();
 	if (!l)
 		return -ENOMEM;
-	err = dibsctl_nl_request(ctx, cmd, NLM_F_DUMP, &msg);
-	if (!err) {
-		for (i = 0; i < nfilters && !err; i++)
-			if (filters[i].value &&
-			    nla_put_string(msg, filters[i].attr, filters[i].value))
-				err = -ENOMEM;
-		if (!err)
-			err = dibsctl_rec_transact(ctx, msg, set, l);
-		nlmsg_free(msg);
-	}
+	err = dibsctl_rec_dump_each(ctx, cmd, set, filters, nfilters,
+				    dibsctl_rec_append_to, l);
 	if (err) {
 		dibsctl_rec_list_unref(l);
 		return err;

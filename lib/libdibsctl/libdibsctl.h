@@ -435,6 +435,40 @@ struct dibsctl_client *
 dibsctl_event_get_client(const struct dibsctl_event *event);
 struct dibsctl_dmb *dibsctl_event_get_dmb(const struct dibsctl_event *event);
 
+/*
+ * Dumps that stream (LIBDIBSCTL_4): each object is handed to @cb as its
+ * part of the kernel's dump is read, and freed after @cb returns (take a
+ * reference with its _ref to keep it); memory stays flat whatever the
+ * number of objects.  @cb returns 0 to go on; anything else stops the
+ * calls (the rest of the dump is read and dropped) and is returned.  A
+ * dump the kernel fails part way returns its error after the objects
+ * handed out so far.  The filters are those of the _list_new functions.
+ */
+typedef int (*dibsctl_dev_cb)(struct dibsctl_dev *dev, void *data);
+typedef int (*dibsctl_client_cb)(struct dibsctl_client *client, void *data);
+typedef int (*dibsctl_dmb_cb)(struct dibsctl_dmb *dmb, void *data);
+typedef int (*dibsctl_gid_cb)(struct dibsctl_gid *gid, void *data);
+typedef int (*dibsctl_vlan_cb)(struct dibsctl_vlan *vlan, void *data);
+
+int dibsctl_dev_dump(struct dibsctl *ctx, dibsctl_dev_cb cb, void *data);
+int dibsctl_client_dump(struct dibsctl *ctx, dibsctl_client_cb cb,
+			void *data);
+int dibsctl_dmb_dump(struct dibsctl *ctx, const char *dev, const char *client,
+		     dibsctl_dmb_cb cb, void *data);
+int dibsctl_gid_dump(struct dibsctl *ctx, dibsctl_gid_cb cb, void *data);
+int dibsctl_vlan_dump(struct dibsctl *ctx, const char *dev,
+		      dibsctl_vlan_cb cb, void *data);
+
+/*
+ * The monitor's socket receive buffer, in bytes (the kernel doubles it
+ * for its bookkeeping): bigger survives longer bursts of events before
+ * the kernel drops some (-ENOBUFS).  The default is
+ * DIBSCTL_MONITOR_RCVBUF_DEFAULT; above net.core.rmem_max only with
+ * CAP_NET_ADMIN.
+ */
+#define DIBSCTL_MONITOR_RCVBUF_DEFAULT	(4U * 1024 * 1024)
+int dibsctl_monitor_set_rcvbuf(struct dibsctl_monitor *monitor, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,7 +87,9 @@ expect_completion "dev" client unbind x force ''
 expect_completion "vlan" gid check lo 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d ''
 expect_completion "" gid check lo 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d vlan ''
 expect_completion "" gid show ''
-expect_completion "" monitor dmb ''
+expect_completion "rcvbuf" monitor dmb ''
+expect_completion "" monitor dmb rcvbuf ''
+expect_completion "" monitor all rcvbuf 4096 ''
 
 test_batch_file() {
 	local dir got

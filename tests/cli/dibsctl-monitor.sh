@@ -4,7 +4,9 @@
 # client and DMB changes comes out in order, one line per event, through
 # a pipe as it happens; -j lines match docs/dibsctl-monitor.schema.json;
 # the dev, client and dmb filters; exit 0 on SIGINT and SIGTERM; events
-# for unprivileged users too.
+# for unprivileged users too; a burst of 1000 devices is all there with
+# the default receive buffer, and one that overruns a tiny buffer
+# (rcvbuf) is reported on stderr while monitoring goes on.
 # Run alone: DIBS_BUILD_DIR=BUILD tools/dibs-vm -- tests/cli/dibsctl-monitor.sh
 # shellcheck disable=SC2317 # test functions run through ktap_test
 # shellcheck source=tests/lib/ktap.sh
@@ -23,9 +25,13 @@ MON_SCHEMA=$TOP/docs/dibsctl-monitor.schema.json
 	ktap_finish
 }
 ktap_cleanup sh -c "! [ -d /sys/module/$TC ] || rmmod $TC"
-for name in mon1 mon2 mon3 mon4 mon5 mon6 mark1 mark2 mark3 mark4 mark5 mark6; do
+for name in mon1 mon2 mon3 mon4 mon5 mon6 mon7 mark1 mark2 mark3 mark4 mark5 mark6; do
 	ktap_cleanup sh -c "[ ! -e /sys/class/dibs/$name ] || '$DIBSCTL' del $name force"
 done
+
+# shellcheck disable=SC2016 # expanded by sh
+ktap_cleanup sh -c 'for d in /sys/class/dibs/burst*; do
+	[ ! -e "$d" ] || "$0" del "${d##*/}"; done' "$DIBSCTL"
 
 WORK=$(mktemp -d)
 ktap_cleanup rm -rf "$WORK"
@@ -224,9 +230,83 @@ test_unprivileged() {
 ktap_test "monitor without CAP_NET_ADMIN: all but DMB events; monitor dmb refused" \
 	test_unprivileged
 
+# A batch file adding (add) or deleting (del) the devices burst1..N.
+burst_batch() { # add|del N FILE
+	local i
+	for i in $(seq "$2"); do
+		if [ "$1" = add ]; then
+			echo "add loopback name burst$i"
+		else
+			echo "del burst$i"
+		fi
+	done >"$3"
+}
+
+# Waits until FILE has N lines matching PATTERN; a long bound for TCG.
+wait_matches() { # FILE PATTERN N
+	local i
+	for i in $(seq 1200); do
+		[ "$(grep -c -- "$2" "$1")" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	ktap_diag "$1 has $(grep -c -- "$2" "$1") lines of $2, expected $3"
+	return 1
+}
+
+# The monitor is stopped (SIGSTOP) during the burst, so every event has to
+# wait in the socket's receive buffer: the default one holds them all.
+test_burst_default_buffer() {
+	local out=$WORK/burst status=0 n=1000
+	burst_batch add "$n" "$WORK/burst-add"
+	burst_batch del "$n" "$WORK/burst-del"
+	start_monitor burst "$DIBSCTL" -j monitor dev || return
+	kill -STOP "$MON_PID"
+	"$DIBSCTL" -b "$WORK/burst-add" >/dev/null || status=1
+	kill -CONT "$MON_PID"
+	wait_matches "$out" '"event":"dev-new"' "$n" || status=1
+	kill -STOP "$MON_PID"
+	"$DIBSCTL" -b "$WORK/burst-del" >/dev/null || status=1
+	kill -CONT "$MON_PID"
+	wait_matches "$out" '"event":"dev-del"' "$n" || status=1
+	stop_monitor INT || status=1
+	check_eq "$n $n" "$(grep -c '"event":"dev-new","index":[0-9]*,"name":"burst' "$out") $(grep -c '"event":"dev-del","index":[0-9]*,"name":"burst' "$out")" \
+		"dev-new and dev-del events of the burst" || status=1
+	check_eq "" "$(cat "$out.err")" "stderr of monitor (no ENOBUFS)" || status=1
+	return "$status"
+}
+ktap_test "monitor: 1000 devices added and deleted in a batch, no event lost with the default buffer" \
+	test_burst_default_buffer
+
+test_burst_tiny_buffer() {
+	local out=$WORK/tiny status=0 n=200
+	burst_batch add "$n" "$WORK/tiny-add"
+	burst_batch del "$n" "$WORK/tiny-del"
+	start_monitor tiny "$DIBSCTL" monitor dev rcvbuf 1024 || return
+	kill -STOP "$MON_PID"
+	"$DIBSCTL" -b "$WORK/tiny-add" >/dev/null || status=1
+	kill -CONT "$MON_PID"
+	wait_matches "$out.err" "dropped events (ENOBUFS)" 1 || status=1
+	# and it goes on: a device added after the gap is reported
+	"$DIBSCTL" add loopback name mon7 >/dev/null || status=1
+	wait_matches "$out" "^dev new mon7 " 1 || status=1
+	stop_monitor INT || { ktap_diag "exit status after SIGINT: $?"; status=1; }
+	check_eq "dibsctl: monitor: the kernel dropped events (ENOBUFS); some are missing (a bigger \"rcvbuf\" may help)" \
+		"$(sort -u "$out.err")" "stderr of monitor" || status=1
+	[ "$(grep -c '^dev new burst' "$out")" -lt "$n" ] || {
+		ktap_diag "all $n events fit into a 1024-byte buffer"
+		status=1
+	}
+	"$DIBSCTL" -b "$WORK/tiny-del" >/dev/null && "$DIBSCTL" del mon7 || status=1
+	return "$status"
+}
+ktap_test "monitor rcvbuf 1024: a burst that overruns it is reported, monitoring goes on" \
+	test_burst_tiny_buffer
+
 test_usage() {
 	check_status 2 "$DIBSCTL" monitor dmbs || return
 	check_status 2 "$DIBSCTL" monitor dev extra || return
+	check_status 2 "$DIBSCTL" monitor dev rcvbuf 100 || return
+	check_status 2 "$DIBSCTL" monitor dev rcvbuf || return
 	check_status 0 "$DIBSCTL" monitor help
 }
 ktap_test "monitor usage errors exit 2" test_usage

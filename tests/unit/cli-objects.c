@@ -210,6 +210,14 @@ TEST(monitor_kinds)
 	EXPECT_EQ(0U, p.cmd.obj.events & (1U << DIBSCTL_EVENT_DEV_NEW));
 	PARSE_OK(&p, ARGS("monitor", "dev"));
 	EXPECT_EQ(0U, p.cmd.obj.events & (1U << DIBSCTL_EVENT_CLIENT_BIND));
+	EXPECT_FALSE(p.cmd.obj.rcvbuf.set);
+	/* rcvbuf: the socket's receive buffer, bytes, at the edges */
+	PARSE_OK(&p, ARGS("monitor", "dmb", "rcvbuf", "1024"));
+	EXPECT_TRUE(p.cmd.obj.rcvbuf.set);
+	EXPECT_EQ(1024U, p.cmd.obj.rcvbuf.value);
+	EXPECT_EQ(DIBSCTL_MONITOR_DMBS, p.cmd.obj.groups);
+	PARSE_OK(&p, ARGS("monitor", "all", "rcvbuf", "1073741823"));
+	EXPECT_EQ(1073741823U, p.cmd.obj.rcvbuf.value);
 	parsed_free(&p);
 }
 
@@ -301,8 +309,19 @@ static const struct usage_case usage_cases[] = {
 	{ ARGS("stats", "clear"), "stats: unknown verb \"clear\"" },
 	{ ARGS("monitor", "dmbs"), "monitor: unknown verb \"dmbs\"" },
 	{ ARGS("monitor", "Dev"), "monitor: unknown verb \"Dev\"" },
-	{ ARGS("monitor", "dev", "lo"), "monitor dev: unexpected argument \"lo\"" },
-	{ ARGS("monitor", "all", "dmb"), "monitor all: unexpected argument \"dmb\"" },
+	{ ARGS("monitor", "dev", "lo"), "monitor dev: unknown keyword \"lo\"" },
+	{ ARGS("monitor", "all", "dmb"), "monitor all: unknown keyword \"dmb\"" },
+	{ ARGS("monitor", "all", "rcvbuf"), "\"rcvbuf\" needs a value" },
+	{ ARGS("monitor", "dmb", "rcvbuf", "1023"),
+	  "rcvbuf: \"1023\" is not a receive buffer size (1024 to 1073741823 bytes)" },
+	{ ARGS("monitor", "dmb", "rcvbuf", "1073741824"),
+	  "\"1073741824\" is not a receive buffer size" },
+	{ ARGS("monitor", "dmb", "rcvbuf", "64k"),
+	  "\"64k\" is not a receive buffer size" },
+	{ ARGS("monitor", "dmb", "rcvbuf", "-1"),
+	  "\"-1\" is not a receive buffer size" },
+	{ ARGS("monitor", "dev", "rcvbuf", "4096", "rcvbuf", "4096"),
+	  "\"rcvbuf\" given twice" },
 	{ ARGS("client", "help", "x"), "client help: unexpected argument \"x\"" },
 };
 

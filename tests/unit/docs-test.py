@@ -25,7 +25,7 @@ WORDS = ["dev", "show", "add", "del", "help", "loopback", "type", "name",
          "gid", "force", "DIBSCTL_SYSFS", "/sys/class/dibs",
          "client", "bind", "unbind", "dmb", "check", "vlan", "stats",
          "reset", "monitor", "all", "config", "apply", "prometheus",
-         "DIBS_TYPE", "DIBS_GID", "DIBS_FABRIC_ID", "dibs.conf"]
+         "DIBS_TYPE", "DIBS_GID", "DIBS_FABRIC_ID", "dibs.conf", "rcvbuf"]
 SCHEMAS = ["dev", "client", "dmb", "gid", "vlan", "stats", "monitor", "config"]
 EVENTS = ["dev-new", "dev-del", "client-new", "client-del", "client-bind",
           "client-unbind", "dmb-new", "dmb-del"]

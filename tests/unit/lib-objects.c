@@ -357,6 +357,49 @@ TEST(reference_counts_and_lists)
 	EXPECT_EQ(NULL, dibsctl_dmb_list_next(NULL, NULL));
 }
 
+/*
+ * _next steps through a list in order, also for an object that is in
+ * two lists (it knows its place only in the one it joined last).
+ */
+TEST(list_next_in_order_also_in_two_lists)
+{
+	struct dibsctl_rec_list *l1 = dibsctl_rec_list_alloc();
+	struct dibsctl_rec_list *l2 = dibsctl_rec_list_alloc();
+	struct dibsctl_dmb_list *d1 = (struct dibsctl_dmb_list *)l1;
+	struct dibsctl_dmb_list *d2 = (struct dibsctl_dmb_list *)l2;
+	struct dibsctl_dmb *dmb[5], *shared, *it;
+	size_t i, n;
+
+	ASSERT_NE(NULL, l1);
+	ASSERT_NE(NULL, l2);
+	for (i = 0; i < 5; i++) {
+		dmb[i] = fake_dmb(false, false, false);
+		ASSERT_EQ(0, dibsctl_rec_list_append(l1, &dmb[i]->rec));
+	}
+	shared = dmb[2];
+	/* l2: dmb[4], shared, dmb[0] */
+	ASSERT_EQ(0, dibsctl_rec_list_append(l2, &dmb[4]->rec));
+	ASSERT_EQ(0, dibsctl_rec_list_append(l2, &shared->rec));
+	ASSERT_EQ(0, dibsctl_rec_list_append(l2, &dmb[0]->rec));
+	n = 0;
+	dibsctl_dmb_list_foreach(it, d1) {
+		ASSERT_LT(n, 5);
+		EXPECT_EQ(dmb[n], it) TH_LOG("l1 element %zu", n);
+		n++;
+	}
+	EXPECT_EQ(5, n);
+	EXPECT_EQ(dmb[3], dibsctl_dmb_list_next(d1, shared));
+	EXPECT_EQ(dmb[0], dibsctl_dmb_list_next(d2, shared));
+	EXPECT_EQ(NULL, dibsctl_dmb_list_next(d2, dmb[0]));
+	EXPECT_EQ(NULL, dibsctl_dmb_list_next(d1, dmb[4]));
+	/* not in the list at all */
+	EXPECT_EQ(NULL, dibsctl_dmb_list_next(d2, dmb[1]));
+	for (i = 0; i < 5; i++)
+		dibsctl_dmb_unref(dmb[i]);
+	dibsctl_rec_list_unref(l1);
+	dibsctl_rec_list_unref(l2);
+}
+
 TEST(malformed_replies_are_ebadmsg)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -419,8 +462,27 @@ TEST(bind_event_names_client_and_device)
 	dibsctl_event_unref(event);
 }
 
+static int count_dmb(struct dibsctl_dmb *dmb, void *n)
+{
+	++*(size_t *)n;
+	return 0;
+}
+
+static int count_vlan(struct dibsctl_vlan *vlan, void *n)
+{
+	++*(size_t *)n;
+	return 0;
+}
+
+static int count_dev(struct dibsctl_dev *dev, void *n)
+{
+	++*(size_t *)n;
+	return 0;
+}
+
 TEST(bad_arguments_are_refused_before_any_request)
 {
+	size_t n = 0;
 	static const uint8_t gid[DIBSCTL_GID_LEN];
 	struct dibsctl_client_list *clients;
 	struct dibsctl_monitor *mon = NULL;
@@ -462,6 +524,16 @@ TEST(bad_arguments_are_refused_before_any_request)
 	EXPECT_EQ(-EINVAL, dibsctl_monitor_new(ctx, 1U << 7, &mon));
 	EXPECT_EQ(NULL, mon);
 	EXPECT_EQ(-EINVAL, dibsctl_monitor_next(NULL, NULL));
+	EXPECT_EQ(-EINVAL, dibsctl_monitor_set_rcvbuf(NULL, 4096));
+	EXPECT_EQ(-EINVAL, dibsctl_dmb_dump(ctx, NULL, NULL, NULL, NULL));
+	EXPECT_EQ(-EINVAL, dibsctl_dmb_dump(ctx, "", NULL, count_dmb, &n));
+	EXPECT_EQ(-EINVAL, dibsctl_dmb_dump(ctx, NULL, "", count_dmb, &n));
+	EXPECT_EQ(-EINVAL, dibsctl_vlan_dump(ctx, "abcdefghijklmnop",
+					     count_vlan, &n));
+	EXPECT_EQ(-EINVAL, dibsctl_gid_dump(ctx, NULL, NULL));
+	EXPECT_EQ(-EINVAL, dibsctl_client_dump(ctx, NULL, NULL));
+	EXPECT_EQ(-EINVAL, dibsctl_dev_dump(NULL, count_dev, &n));
+	EXPECT_EQ(0, n);
 	EXPECT_EQ(-EINVAL, dibsctl_monitor_get_fd(NULL));
 	/* Nothing was decided yet: no request went out. */
 	EXPECT_EQ(0, ctx->source);

@@ -4,10 +4,14 @@
  * events, fed with objects parsed from hand-made netlink messages: the
  * plain-text lines exactly, and JSON parsed back with json-c.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
+#include "dibs-nl-gen.h"
 #include "fake-objects.h"
+#include "libdibsctl-private.h"
 
 static const struct print_opts plain = { .format = OUTPUT_PLAIN };
 static const struct print_opts plain_details = {
@@ -417,6 +421,140 @@ TEST(event_types_and_names)
 	EXPECT_EQ(event, dibsctl_event_ref(event));
 	EXPECT_EQ(event, dibsctl_event_unref(event));
 	EXPECT_EQ(NULL, dibsctl_event_unref(event));
+}
+
+/*
+ * The JSON a list streams, element by element, is exactly what json-c
+ * prints for the whole array: parsed back and printed again with the
+ * same flags, it comes out unchanged (json-c keeps the key order).
+ */
+static void expect_json_c_array(struct __test_metadata *_metadata,
+				const char *text, bool is_pretty, size_t n)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (is_pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+				 JSON_C_TO_STRING_PLAIN);
+	json_object *doc = json_tokener_parse(text);
+	char *again = NULL;
+
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", text);
+	ASSERT_TRUE(json_object_is_type(doc, json_type_array));
+	EXPECT_EQ(n, json_object_array_length(doc));
+	ASSERT_LT(0, asprintf(&again, "%s\n",
+			      json_object_to_json_string_ext(doc, flags)));
+	EXPECT_STREQ(again, text);
+	free(again);
+	json_object_put(doc);
+}
+
+TEST(streamed_json_is_json_c_array)
+{
+	struct dibsctl_dmb *d[3] = {
+		fake_dmb(true, true, true), fake_dmb(false, false, false),
+		fake_dmb(true, false, true),
+	};
+	struct dibsctl_client *c[2] = { fake_client(), fake_client_unbound() };
+	const struct print_opts *fmts[2] = { &json, &pretty };
+	size_t f, n;
+	char *text;
+
+	for (f = 0; f < 2; f++) {
+		for (n = 0; n <= 3; n++) {
+			CAPTURE(text, print_dmb_list(fmts[f], out, d, n));
+			ASSERT_NE(NULL, text);
+			expect_json_c_array(_metadata, text, f == 1, n);
+			free(text);
+		}
+		/* the same fields one after the other, then others again */
+		{
+			struct dibsctl_dmb *mix[6] = {
+				d[0], d[0], d[1], d[1], d[2], d[0],
+			};
+
+			CAPTURE(text, print_dmb_list(fmts[f], out, mix, 6));
+			ASSERT_NE(NULL, text);
+			expect_json_c_array(_metadata, text, f == 1, 6);
+			free(text);
+		}
+		/* clients hold an array of names: two levels of indent */
+		CAPTURE(text, print_client_list(fmts[f], out, c, 2));
+		ASSERT_NE(NULL, text);
+		expect_json_c_array(_metadata, text, f == 1, 2);
+		free(text);
+	}
+	for (n = 0; n < 3; n++)
+		dibsctl_dmb_unref(d[n]);
+	dibsctl_client_unref(c[0]);
+	dibsctl_client_unref(c[1]);
+}
+
+/* Objects with the same fields but other values print their own. */
+TEST(same_fields_other_values)
+{
+	struct dibsctl_dmb *d[3] = {
+		fake_dmb(true, true, true), fake_dmb(true, true, true),
+		fake_dmb(true, true, true),
+	};
+	char *text;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		d[i]->rec.u[DIBS_A_DMB_IDX] = 10 + i;
+		d[i]->rec.u[DIBS_A_DMB_ATTACHED] = i == 1;
+		d[i]->rec.s[DIBS_A_DMB_CLIENT_NAME][0] = (char)('a' + i);
+	}
+	CAPTURE(text, print_dmb_list(&json, out, d, 3));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":10,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":11,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"idx\":12,")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"aibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"bibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"cibs_user\"")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"attached\":true")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"attached\":false")) TH_LOG("%s", text);
+	expect_json_c_array(_metadata, text, false, 3);
+	free(text);
+	for (i = 0; i < 3; i++)
+		dibsctl_dmb_unref(d[i]);
+}
+
+/* A dump failing part way: valid JSON of what came, and the error. */
+static int print_then_fail(const struct print_opts *opts, FILE *out,
+			   struct dibsctl_dmb **d, size_t n)
+{
+	struct list_print lp;
+	size_t i;
+
+	list_print_init(&lp, opts, out, LIST_DMB);
+	for (i = 0; i < n; i++)
+		if (list_print_add(&lp, d[i], NULL))
+			return -1;
+	return list_print_end(&lp, -EIO) == -EIO ? 0 : -1;
+}
+
+TEST(failed_dump_closes_the_array)
+{
+	struct dibsctl_dmb *d[2] = {
+		fake_dmb(true, true, true), fake_dmb(false, false, false),
+	};
+	char *text;
+
+	CAPTURE(text, print_then_fail(&json, out, d, 2));
+	ASSERT_NE(NULL, text);
+	expect_json_c_array(_metadata, text, false, 2);
+	free(text);
+	CAPTURE(text, print_then_fail(&pretty, out, d, 1));
+	ASSERT_NE(NULL, text);
+	expect_json_c_array(_metadata, text, true, 1);
+	free(text);
+	/* nothing came: nothing is printed, as for any failed command */
+	CAPTURE(text, print_then_fail(&json, out, d, 0));
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ("", text);
+	free(text);
+	dibsctl_dmb_unref(d[0]);
+	dibsctl_dmb_unref(d[1]);
 }
 
 TEST_HARNESS_MAIN
