@@ -382,6 +382,10 @@ smc_refs() {
 # finished aborting them (smc_diag shows SMC_CLOSED): SMC's race above
 # cannot happen, so whatever leaks is ours.  On the debug kernel kmemleak
 # checks that, on Debian's kernel the references on smc.ko.
+# hold accepts every connection before the unbind: a connection SMC aborts
+# in a listener's accept queue is freed without its SMC connection when the
+# listener closes (smc_accept_dequeue), and the unbind then waits for its
+# link group for good (reproduced on the debug kernel; see README).
 test_unbind_forced_closed() {
 	local pid refs0 refs i status=0 out=/tmp/smcd-hold-closed.log
 	refs0=$(smc_refs)
