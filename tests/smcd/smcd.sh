@@ -387,7 +387,7 @@ smc_refs() {
 # listener closes (smc_accept_dequeue), and the unbind then waits for its
 # link group for good (reproduced on the debug kernel; see README).
 test_unbind_forced_closed() {
-	local pid refs0 refs i status=0 out=/tmp/smcd-hold-closed.log
+	local pid refs0 refs status=0 out=/tmp/smcd-hold-closed.log
 	refs0=$(smc_refs)
 	"$IO" --gid "$GID" --wait-closed hold 8 >"$out" 2>&1 &
 	pid=$!
@@ -417,7 +417,7 @@ test_unbind_forced_closed() {
 	check_status 0 "$DIBSCTL" client bind smcd dev lo || return
 	[ -n "$refs0" ] || return 0
 	# the sockets are gone once SMC's references are back where they were
-	for i in $(seq 120); do
+	for _ in $(seq 120); do
 		refs=$(smc_refs)
 		[ "$refs" != "$refs0" ] || return 0
 		sleep 0.5
