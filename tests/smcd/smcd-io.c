@@ -12,11 +12,15 @@
  *   smcd-io [--gid HEX] churn COUNT
  *       COUNT connections one after the other: connect, 1 KiB each way,
  *       check, close.
- *   smcd-io [--gid HEX] hold CONNS
+ *   smcd-io [--gid HEX] [--wait-closed] hold CONNS
  *       opens CONNS connections, prints "ready" and waits in recv() on
  *       both ends of each, like an idle program; when one returns, prints
  *       "conn N end E ended: ERRNO-NAME|eof|data" and closes it.  Exits
  *       when all ended: 0 if every one ended with an error or EOF.
+ *       --wait-closed: close an ended socket only once smc_diag shows it
+ *       in state SMC_CLOSED, i.e. after SMC's abort of the connection is
+ *       complete (a close() while SMC 6.1 aborts leaks the socket, see
+ *       tests/smcd/smcd.sh); fails if that takes more than 60 s.
  *   smcd-io [--tcp] [--cpu N] pingpong SIZE ITERS
  *       ITERS round trips of SIZE bytes; prints "rtt_us X" (mean).
  *   smcd-io [--tcp] [--cpu N] tput SIZE BYTES
@@ -58,6 +62,10 @@ static bool use_tcp;
 static bool check_gid;
 static uint64_t want_gid;
 static int pin_cpu = -1;
+static bool wait_closed;
+
+/* enum smc_state of net/smc/smc.h, as smc_diag reports it */
+#define SMC_STATE_CLOSED 7
 
 static void die(const char *what)
 {
@@ -68,8 +76,9 @@ static void die(const char *what)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: smcd-io [--gid HEX] [--tcp] [--cpu N] stream BYTES [CONNS] | churn COUNT |\n"
-		"       hold CONNS | pingpong SIZE ITERS | tput SIZE BYTES | diag\n");
+		"usage: smcd-io [--gid HEX] [--tcp] [--cpu N] [--wait-closed]\n"
+		"       stream BYTES [CONNS] | churn COUNT | hold CONNS |\n"
+		"       pingpong SIZE ITERS | tput SIZE BYTES | diag\n");
 	exit(2);
 }
 
@@ -517,13 +526,45 @@ static int cmd_churn(unsigned long count)
 struct holder {
 	int fd;
 	unsigned int conn, end;
-	int result;	/* 0 error or EOF, 1 data */
+	int result;	/* 0 error or EOF, 1 data or not closed by SMC */
 };
+
+/* diag_dump() answers into one static buffer */
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Waits until SMC shows socket @fd in state SMC_CLOSED: 0, or -1 after
+ * 60 s (the last state seen in *state, 0 if the socket was not listed).
+ */
+static int await_smc_closed(int fd, unsigned int *state)
+{
+	struct find_ctx ctx = { 0 };
+	struct stat st;
+	int i, err;
+
+	if (fstat(fd, &st))
+		die("fstat");
+	ctx.inode = st.st_ino;
+	for (i = 0; i < 6000; i++) {
+		ctx.ok = false;
+		pthread_mutex_lock(&diag_lock);
+		err = diag_dump(find_inode, &ctx);
+		pthread_mutex_unlock(&diag_lock);
+		if (err)
+			die("smc_diag dump (is smc_diag loaded?)");
+		*state = ctx.ok ? ctx.found.state : 0;
+		if (*state == SMC_STATE_CLOSED)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
 
 /* blocks in recv() like an idle program, until the connection ends */
 static void *hold_wait(void *arg)
 {
 	struct holder *h = arg;
+	unsigned int state;
 	ssize_t n;
 	char c;
 
@@ -538,6 +579,11 @@ static void *hold_wait(void *arg)
 	else
 		printf("conn %u end %u ended: data\n", h->conn, h->end);
 	h->result = n > 0;
+	if (wait_closed && !h->result && await_smc_closed(h->fd, &state)) {
+		printf("conn %u end %u: SMC state still %u after 60 s, not SMC_CLOSED\n",
+		       h->conn, h->end, state);
+		h->result = 1;
+	}
 	/* what a program does on an error: close, which frees SMC's state */
 	close(h->fd);
 	return NULL;
@@ -715,6 +761,8 @@ int main(int argc, char **argv)
 			want_gid = num(argv[++i]);
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
 			pin_cpu = (int)num(argv[++i]);
+		} else if (!strcmp(argv[i], "--wait-closed")) {
+			wait_closed = true;
 		} else {
 			usage();
 		}
