@@ -291,6 +291,10 @@ static const struct dibs_client_ops dtc_extra_ops;
 static char dtc_extra_name[DTC_EXTRA_NAME_MAX + 1];
 static struct dibs_client dtc_extra = { .ops = &dtc_extra_ops };
 static bool dtc_extra_registered;
+/* Not dtc_lock: dibs_register_client() takes dibs_devs_lock, which is
+ * held around calls into this client that take dtc_lock.
+ */
+static DEFINE_MUTEX(dtc_extra_lock);
 
 /* "null" or the length of the name */
 static int dtc_extra_register(const char *arg)
@@ -307,14 +311,14 @@ static int dtc_extra_register(const char *arg)
 		dtc_extra_name[len] = '\0';
 		dtc_extra.name = dtc_extra_name;
 	}
-	mutex_lock(&dtc_lock);
+	mutex_lock(&dtc_extra_lock);
 	if (dtc_extra_registered) {
 		err = -EEXIST;
 	} else {
 		err = dibs_register_client(&dtc_extra);
 		dtc_extra_registered = !err;
 	}
-	mutex_unlock(&dtc_lock);
+	mutex_unlock(&dtc_extra_lock);
 	return err;
 }
 
@@ -322,12 +326,12 @@ static int dtc_extra_unregister(void)
 {
 	int err = -ENOENT;
 
-	mutex_lock(&dtc_lock);
+	mutex_lock(&dtc_extra_lock);
 	if (dtc_extra_registered) {
 		err = dibs_unregister_client(&dtc_extra);
 		dtc_extra_registered = !!err;
 	}
-	mutex_unlock(&dtc_lock);
+	mutex_unlock(&dtc_extra_lock);
 	return err;
 }
 
@@ -816,7 +820,7 @@ static int dtc_status_show(struct seq_file *m, void *unused)
 			   dtc_last_bench.name, dtc_last_bench.cpus,
 			   dtc_last_bench.count, dtc_last_bench.len,
 			   dtc_last_bench.ns, dtc_last_bench.errors);
-	if (dtc_extra_registered)
+	if (READ_ONCE(dtc_extra_registered))
 		seq_puts(m, "extra registered 1\n");
 	list_for_each_entry(tdev, &dtc_devs, list) {
 		const struct dibs_dev_ops *ops;
