@@ -782,10 +782,85 @@ static json_object *reuse_json(struct list_print *lp, const struct printer *p,
 	return same ? lp->json : NULL;
 }
 
+/*
+ * Appends @len bytes of @text; false when json-c cannot grow the buffer.
+ */
+static bool flat_append(struct printbuf *pb, const char *text, size_t len)
+{
+	return printbuf_memappend(pb, text, (int)len) >= 0;
+}
+
+/*
+ * json-c's own serializer escapes every key of every object again and
+ * prints each integer through snprintf(): in a long `-j` dump that was
+ * most of dibsctl's time.  List elements are flat objects whose keys are
+ * our field names, which need no escaping, so this prints them directly:
+ * byte for byte what json-c prints with JSON_C_TO_STRING_PLAIN.  Strings
+ * and anything else still go through json-c, for its escaping.
+ */
+static int flat_object_to_json(json_object *jso, struct printbuf *pb,
+			       int level, int flags)
+{
+	bool first = true;
+	char num[24];
+
+	(void)level;
+	if (!flat_append(pb, "{", 1))
+		return -1;
+	json_object_object_foreach(jso, key, val) {
+		const char *text;
+		size_t pos = sizeof(num) - 1;
+		uint64_t u;
+
+		if ((!first && !flat_append(pb, ",", 1)) ||
+		    !flat_append(pb, "\"", 1) ||
+		    !flat_append(pb, key, strlen(key)) ||
+		    !flat_append(pb, "\":", 2))
+			return -1;
+		first = false;
+		switch (json_object_get_type(val)) {
+		case json_type_int:
+			if (json_object_get_int64(val) < 0)
+				goto json_c;
+			u = json_object_get_uint64(val);
+			num[pos] = '\0';
+			do {
+				num[--pos] = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			text = num + pos;
+			break;
+		case json_type_boolean:
+			text = json_object_get_boolean(val) ? "true" : "false";
+			break;
+		default:
+json_c:
+			text = json_object_to_json_string_ext(val, flags);
+			if (!text)
+				return -1;
+			break;
+		}
+		if (!flat_append(pb, text, strlen(text)))
+			return -1;
+	}
+	return flat_append(pb, "}", 1) ? 0 : -1;
+}
+
+/* Whether @key prints as itself inside JSON quotes. */
+static bool plain_json_key(const char *key)
+{
+	for (; *key; key++)
+		if (*key < 0x20 || *key == '"' || *key == '\\' ||
+		    *key == '/' || *key > 0x7e)
+			return false;
+	return true;
+}
+
 /* A new element, remembered for reuse_json(). */
 static json_object *new_json(struct list_print *lp, const struct printer *p,
 			     const void *obj)
 {
+	bool plain = true;
 	size_t i;
 
 	json_object_put(lp->json);
@@ -793,10 +868,17 @@ static json_object *new_json(struct list_print *lp, const struct printer *p,
 	lp->fields = 0;
 	if (!lp->json || p->n_fields > LIST_PRINT_FIELDS)
 		return lp->json;
-	for (i = 0; i < p->n_fields; i++)
+	for (i = 0; i < p->n_fields; i++) {
 		if (json_object_object_get_ex(lp->json, p->fields[i].key,
 					      &lp->values[i]))
 			lp->fields |= 1U << i;
+		if (!plain_json_key(p->fields[i].key))
+			plain = false;
+	}
+	/* Pretty printing keeps json-c's own layout. */
+	if (plain && lp->opts->format == OUTPUT_JSON)
+		json_object_set_serializer(lp->json, flat_object_to_json,
+					   NULL, NULL);
 	return lp->json;
 }
 
