@@ -532,7 +532,7 @@ TEST(flat_json_escapes_and_extremes)
 	char *text;
 
 	free(d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME]);
-	d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME] = strdup("q\"b\\s/\x01\xc3\xa9");
+	d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME] = strdup("q\"b\\s/\x01\xc3\xa9\b\f\n\r\t\x1f\x7f.");
 	ASSERT_NE(NULL, d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME]);
 	d[0]->rec.u[DIBS_A_DMB_BYTES] = UINT64_MAX;
 	d[0]->rec.u[DIBS_A_DMB_MOVES] = 0;
