@@ -538,6 +538,7 @@ TEST(flat_json_escapes_and_extremes)
 	d[0]->rec.u[DIBS_A_DMB_MOVES] = 0;
 	d[1]->rec.u[DIBS_A_DMB_BYTES] = 1ULL << 63;
 	d[1]->rec.u[DIBS_A_DMB_MOVES] = 9;
+	d[1]->rec.u[DIBS_A_DMB_TOKEN] = 0x2a;
 	CAPTURE(text, print_dmb_list(&json, out, d, 2));
 	ASSERT_NE(NULL, text);
 	EXPECT_NE(NULL, strstr(text, "\"bytes\":18446744073709551615,\"moves\":0,"))
@@ -545,6 +546,8 @@ TEST(flat_json_escapes_and_extremes)
 	EXPECT_NE(NULL, strstr(text, "\"bytes\":9223372036854775808,\"moves\":9,"))
 		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"q\\\"b\\\\s/\\u0001"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"token\":\"0x000000000000002a\""))
 		TH_LOG("%s", text);
 	expect_json_c_array(_metadata, text, false, 2);
 	free(text);
