@@ -519,6 +519,42 @@ TEST(same_fields_other_values)
 		dibsctl_dmb_unref(d[i]);
 }
 
+/*
+ * -j prints list elements with a serializer of its own: strings that need
+ * escaping and the extremes of 64-bit counters still come out as json-c
+ * prints them.
+ */
+TEST(flat_json_escapes_and_extremes)
+{
+	struct dibsctl_dmb *d[2] = {
+		fake_dmb(true, true, true), fake_dmb(true, true, true),
+	};
+	char *text;
+
+	free(d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME]);
+	d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME] = strdup("q\"b\\s/\x01\xc3\xa9\b\f\n\r\t\x1f\x7f.");
+	ASSERT_NE(NULL, d[0]->rec.s[DIBS_A_DMB_CLIENT_NAME]);
+	d[0]->rec.u[DIBS_A_DMB_BYTES] = UINT64_MAX;
+	d[0]->rec.u[DIBS_A_DMB_MOVES] = 0;
+	d[1]->rec.u[DIBS_A_DMB_BYTES] = 1ULL << 63;
+	d[1]->rec.u[DIBS_A_DMB_MOVES] = 9;
+	d[1]->rec.u[DIBS_A_DMB_TOKEN] = 0x2a;
+	CAPTURE(text, print_dmb_list(&json, out, d, 2));
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "\"bytes\":18446744073709551615,\"moves\":0,"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"bytes\":9223372036854775808,\"moves\":9,"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"client_name\":\"q\\\"b\\\\s/\\u0001"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"token\":\"0x000000000000002a\""))
+		TH_LOG("%s", text);
+	expect_json_c_array(_metadata, text, false, 2);
+	free(text);
+	dibsctl_dmb_unref(d[0]);
+	dibsctl_dmb_unref(d[1]);
+}
+
 /* A dump failing part way: valid JSON of what came, and the error. */
 static int print_then_fail(const struct print_opts *opts, FILE *out,
 			   struct dibsctl_dmb **d, size_t n)
