@@ -31,6 +31,93 @@ const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1] = {
 	[DIBS_A_DEV_FORCE] = "force",
 };
 
+static const struct dibs_nl_attr_desc dibs_nl_dev_attrs[9] = {
+	{
+		.id = DIBS_A_DEV_INDEX,
+		.name = "index",
+		.json_key = "index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_NAME,
+		.name = "name",
+		.json_key = "name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_TYPE,
+		.name = "type",
+		.json_key = "type",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_GID,
+		.name = "gid",
+		.json_key = "gid",
+		.kind = DIBS_NL_KIND_BINARY,
+		.hints = DIBS_NL_HINT_UUID,
+	},
+	{
+		.id = DIBS_A_DEV_FABRIC_ID,
+		.name = "fabric-id",
+		.json_key = "fabric_id",
+		.kind = DIBS_NL_KIND_U16,
+		.hints = DIBS_NL_HINT_HEX,
+	},
+	{
+		.id = DIBS_A_DEV_MAX_DMBS,
+		.name = "max-dmbs",
+		.json_key = "max_dmbs",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_DMBS_IN_USE,
+		.name = "dmbs-in-use",
+		.json_key = "dmbs_in_use",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_MMAPPED_RDMB,
+		.name = "mmapped-rdmb",
+		.json_key = "mmapped_rdmb",
+		.kind = DIBS_NL_KIND_FLAG,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DEV_FORCE,
+		.name = "force",
+		.json_key = "force",
+		.kind = DIBS_NL_KIND_FLAG,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_dev_by_id[DIBS_A_DEV_MAX + 1] = {
+	[DIBS_A_DEV_INDEX] = &dibs_nl_dev_attrs[0],
+	[DIBS_A_DEV_NAME] = &dibs_nl_dev_attrs[1],
+	[DIBS_A_DEV_TYPE] = &dibs_nl_dev_attrs[2],
+	[DIBS_A_DEV_GID] = &dibs_nl_dev_attrs[3],
+	[DIBS_A_DEV_FABRIC_ID] = &dibs_nl_dev_attrs[4],
+	[DIBS_A_DEV_MAX_DMBS] = &dibs_nl_dev_attrs[5],
+	[DIBS_A_DEV_DMBS_IN_USE] = &dibs_nl_dev_attrs[6],
+	[DIBS_A_DEV_MMAPPED_RDMB] = &dibs_nl_dev_attrs[7],
+	[DIBS_A_DEV_FORCE] = &dibs_nl_dev_attrs[8],
+};
+
+const struct dibs_nl_set_desc dibs_nl_dev_set = {
+	.name = "dev",
+	.max = DIBS_A_DEV_MAX,
+	.policy = dibs_nl_dev_policy,
+	.attrs = dibs_nl_dev_attrs,
+	.n_attrs = 9,
+	.by_id = dibs_nl_dev_by_id,
+};
+
 const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1] = {
 	[DIBS_A_CLIENT_ID] = { .type = NLA_U32 },
 	[DIBS_A_CLIENT_NAME] = { .type = NLA_STRING, .maxlen = 64 },
@@ -49,6 +136,69 @@ const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1] = {
 	[DIBS_A_CLIENT_FORCE] = "force",
 };
 
+static const struct dibs_nl_attr_desc dibs_nl_client_attrs[6] = {
+	{
+		.id = DIBS_A_CLIENT_ID,
+		.name = "id",
+		.json_key = "id",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_CLIENT_NAME,
+		.name = "name",
+		.json_key = "name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_CLIENT_DMBS,
+		.name = "dmbs",
+		.json_key = "dmbs",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_CLIENT_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_CLIENT_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_CLIENT_FORCE,
+		.name = "force",
+		.json_key = "force",
+		.kind = DIBS_NL_KIND_FLAG,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_client_by_id[DIBS_A_CLIENT_MAX + 1] = {
+	[DIBS_A_CLIENT_ID] = &dibs_nl_client_attrs[0],
+	[DIBS_A_CLIENT_NAME] = &dibs_nl_client_attrs[1],
+	[DIBS_A_CLIENT_DMBS] = &dibs_nl_client_attrs[2],
+	[DIBS_A_CLIENT_DEV_INDEX] = &dibs_nl_client_attrs[3],
+	[DIBS_A_CLIENT_DEV_NAME] = &dibs_nl_client_attrs[4],
+	[DIBS_A_CLIENT_FORCE] = &dibs_nl_client_attrs[5],
+};
+
+const struct dibs_nl_set_desc dibs_nl_client_set = {
+	.name = "client",
+	.max = DIBS_A_CLIENT_MAX,
+	.policy = dibs_nl_client_policy,
+	.attrs = dibs_nl_client_attrs,
+	.n_attrs = 6,
+	.by_id = dibs_nl_client_by_id,
+};
+
 const struct nla_policy dibs_nl_binding_policy[DIBS_A_BINDING_MAX + 1] = {
 	[DIBS_A_BINDING_DEV_INDEX] = { .type = NLA_U32 },
 	[DIBS_A_BINDING_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
@@ -63,6 +213,61 @@ const char *const dibs_nl_binding_attr_name[DIBS_A_BINDING_MAX + 1] = {
 	[DIBS_A_BINDING_CLIENT_ID] = "client-id",
 	[DIBS_A_BINDING_CLIENT_NAME] = "client-name",
 	[DIBS_A_BINDING_DMBS] = "dmbs",
+};
+
+static const struct dibs_nl_attr_desc dibs_nl_binding_attrs[5] = {
+	{
+		.id = DIBS_A_BINDING_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_BINDING_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_BINDING_CLIENT_ID,
+		.name = "client-id",
+		.json_key = "client_id",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_BINDING_CLIENT_NAME,
+		.name = "client-name",
+		.json_key = "client_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_BINDING_DMBS,
+		.name = "dmbs",
+		.json_key = "dmbs",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_binding_by_id[DIBS_A_BINDING_MAX + 1] = {
+	[DIBS_A_BINDING_DEV_INDEX] = &dibs_nl_binding_attrs[0],
+	[DIBS_A_BINDING_DEV_NAME] = &dibs_nl_binding_attrs[1],
+	[DIBS_A_BINDING_CLIENT_ID] = &dibs_nl_binding_attrs[2],
+	[DIBS_A_BINDING_CLIENT_NAME] = &dibs_nl_binding_attrs[3],
+	[DIBS_A_BINDING_DMBS] = &dibs_nl_binding_attrs[4],
+};
+
+const struct dibs_nl_set_desc dibs_nl_binding_set = {
+	.name = "binding",
+	.max = DIBS_A_BINDING_MAX,
+	.policy = dibs_nl_binding_policy,
+	.attrs = dibs_nl_binding_attrs,
+	.n_attrs = 5,
+	.by_id = dibs_nl_binding_by_id,
 };
 
 const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1] = {
@@ -99,6 +304,133 @@ const char *const dibs_nl_dmb_attr_name[DIBS_A_DMB_MAX + 1] = {
 	[DIBS_A_DMB_SIGNALS] = "signals",
 };
 
+static const struct dibs_nl_attr_desc dibs_nl_dmb_attrs[14] = {
+	{
+		.id = DIBS_A_DMB_PAD,
+		.name = "pad",
+		.json_key = "pad",
+		.kind = DIBS_NL_KIND_PAD,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_CLIENT_ID,
+		.name = "client-id",
+		.json_key = "client_id",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_CLIENT_NAME,
+		.name = "client-name",
+		.json_key = "client_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_TOKEN,
+		.name = "token",
+		.json_key = "token",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = DIBS_NL_HINT_HEX,
+	},
+	{
+		.id = DIBS_A_DMB_IDX,
+		.name = "idx",
+		.json_key = "idx",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_LEN,
+		.name = "len",
+		.json_key = "len",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_RGID,
+		.name = "rgid",
+		.json_key = "rgid",
+		.kind = DIBS_NL_KIND_BINARY,
+		.hints = DIBS_NL_HINT_UUID,
+	},
+	{
+		.id = DIBS_A_DMB_VLAN_ID,
+		.name = "vlan-id",
+		.json_key = "vlan_id",
+		.kind = DIBS_NL_KIND_U16,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_ATTACHED,
+		.name = "attached",
+		.json_key = "attached",
+		.kind = DIBS_NL_KIND_FLAG,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_BYTES,
+		.name = "bytes",
+		.json_key = "bytes",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_MOVES,
+		.name = "moves",
+		.json_key = "moves",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_DMB_SIGNALS,
+		.name = "signals",
+		.json_key = "signals",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_dmb_by_id[DIBS_A_DMB_MAX + 1] = {
+	[DIBS_A_DMB_PAD] = &dibs_nl_dmb_attrs[0],
+	[DIBS_A_DMB_DEV_INDEX] = &dibs_nl_dmb_attrs[1],
+	[DIBS_A_DMB_DEV_NAME] = &dibs_nl_dmb_attrs[2],
+	[DIBS_A_DMB_CLIENT_ID] = &dibs_nl_dmb_attrs[3],
+	[DIBS_A_DMB_CLIENT_NAME] = &dibs_nl_dmb_attrs[4],
+	[DIBS_A_DMB_TOKEN] = &dibs_nl_dmb_attrs[5],
+	[DIBS_A_DMB_IDX] = &dibs_nl_dmb_attrs[6],
+	[DIBS_A_DMB_LEN] = &dibs_nl_dmb_attrs[7],
+	[DIBS_A_DMB_RGID] = &dibs_nl_dmb_attrs[8],
+	[DIBS_A_DMB_VLAN_ID] = &dibs_nl_dmb_attrs[9],
+	[DIBS_A_DMB_ATTACHED] = &dibs_nl_dmb_attrs[10],
+	[DIBS_A_DMB_BYTES] = &dibs_nl_dmb_attrs[11],
+	[DIBS_A_DMB_MOVES] = &dibs_nl_dmb_attrs[12],
+	[DIBS_A_DMB_SIGNALS] = &dibs_nl_dmb_attrs[13],
+};
+
+const struct dibs_nl_set_desc dibs_nl_dmb_set = {
+	.name = "dmb",
+	.max = DIBS_A_DMB_MAX,
+	.policy = dibs_nl_dmb_policy,
+	.attrs = dibs_nl_dmb_attrs,
+	.n_attrs = 14,
+	.by_id = dibs_nl_dmb_by_id,
+};
+
 const struct nla_policy dibs_nl_gid_policy[DIBS_A_GID_MAX + 1] = {
 	[DIBS_A_GID_GID] = { .type = NLA_UNSPEC, .minlen = 16, .maxlen = 16 },
 	[DIBS_A_GID_ROLE] = { .type = NLA_U32 },
@@ -121,6 +453,85 @@ const char *const dibs_nl_gid_attr_name[DIBS_A_GID_MAX + 1] = {
 	[DIBS_A_GID_REACHABLE] = "reachable",
 };
 
+static const struct dibs_nl_attr_desc dibs_nl_gid_attrs[8] = {
+	{
+		.id = DIBS_A_GID_GID,
+		.name = "gid",
+		.json_key = "gid",
+		.kind = DIBS_NL_KIND_BINARY,
+		.hints = DIBS_NL_HINT_UUID,
+	},
+	{
+		.id = DIBS_A_GID_ROLE,
+		.name = "role",
+		.json_key = "role",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_GID_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_GID_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_GID_FABRIC_ID,
+		.name = "fabric-id",
+		.json_key = "fabric_id",
+		.kind = DIBS_NL_KIND_U16,
+		.hints = DIBS_NL_HINT_HEX,
+	},
+	{
+		.id = DIBS_A_GID_DMBS,
+		.name = "dmbs",
+		.json_key = "dmbs",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_GID_VLAN_ID,
+		.name = "vlan-id",
+		.json_key = "vlan_id",
+		.kind = DIBS_NL_KIND_U16,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_GID_REACHABLE,
+		.name = "reachable",
+		.json_key = "reachable",
+		.kind = DIBS_NL_KIND_U8,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_gid_by_id[DIBS_A_GID_MAX + 1] = {
+	[DIBS_A_GID_GID] = &dibs_nl_gid_attrs[0],
+	[DIBS_A_GID_ROLE] = &dibs_nl_gid_attrs[1],
+	[DIBS_A_GID_DEV_INDEX] = &dibs_nl_gid_attrs[2],
+	[DIBS_A_GID_DEV_NAME] = &dibs_nl_gid_attrs[3],
+	[DIBS_A_GID_FABRIC_ID] = &dibs_nl_gid_attrs[4],
+	[DIBS_A_GID_DMBS] = &dibs_nl_gid_attrs[5],
+	[DIBS_A_GID_VLAN_ID] = &dibs_nl_gid_attrs[6],
+	[DIBS_A_GID_REACHABLE] = &dibs_nl_gid_attrs[7],
+};
+
+const struct dibs_nl_set_desc dibs_nl_gid_set = {
+	.name = "gid",
+	.max = DIBS_A_GID_MAX,
+	.policy = dibs_nl_gid_policy,
+	.attrs = dibs_nl_gid_attrs,
+	.n_attrs = 8,
+	.by_id = dibs_nl_gid_by_id,
+};
+
 const struct nla_policy dibs_nl_vlan_policy[DIBS_A_VLAN_MAX + 1] = {
 	[DIBS_A_VLAN_DEV_INDEX] = { .type = NLA_U32 },
 	[DIBS_A_VLAN_DEV_NAME] = { .type = NLA_STRING, .maxlen = 16 },
@@ -137,6 +548,69 @@ const char *const dibs_nl_vlan_attr_name[DIBS_A_VLAN_MAX + 1] = {
 	[DIBS_A_VLAN_CLIENT_ID] = "client-id",
 	[DIBS_A_VLAN_CLIENT_NAME] = "client-name",
 	[DIBS_A_VLAN_REFS] = "refs",
+};
+
+static const struct dibs_nl_attr_desc dibs_nl_vlan_attrs[6] = {
+	{
+		.id = DIBS_A_VLAN_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_VLAN_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_VLAN_ID,
+		.name = "id",
+		.json_key = "id",
+		.kind = DIBS_NL_KIND_U16,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_VLAN_CLIENT_ID,
+		.name = "client-id",
+		.json_key = "client_id",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_VLAN_CLIENT_NAME,
+		.name = "client-name",
+		.json_key = "client_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_VLAN_REFS,
+		.name = "refs",
+		.json_key = "refs",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_vlan_by_id[DIBS_A_VLAN_MAX + 1] = {
+	[DIBS_A_VLAN_DEV_INDEX] = &dibs_nl_vlan_attrs[0],
+	[DIBS_A_VLAN_DEV_NAME] = &dibs_nl_vlan_attrs[1],
+	[DIBS_A_VLAN_ID] = &dibs_nl_vlan_attrs[2],
+	[DIBS_A_VLAN_CLIENT_ID] = &dibs_nl_vlan_attrs[3],
+	[DIBS_A_VLAN_CLIENT_NAME] = &dibs_nl_vlan_attrs[4],
+	[DIBS_A_VLAN_REFS] = &dibs_nl_vlan_attrs[5],
+};
+
+const struct dibs_nl_set_desc dibs_nl_vlan_set = {
+	.name = "vlan",
+	.max = DIBS_A_VLAN_MAX,
+	.policy = dibs_nl_vlan_policy,
+	.attrs = dibs_nl_vlan_attrs,
+	.n_attrs = 6,
+	.by_id = dibs_nl_vlan_by_id,
 };
 
 const struct nla_policy dibs_nl_stats_policy[DIBS_A_STATS_MAX + 1] = {
@@ -177,6 +651,360 @@ const char *const dibs_nl_stats_attr_name[DIBS_A_STATS_MAX + 1] = {
 	[DIBS_A_STATS_MOVE_ERRORS] = "move-errors",
 	[DIBS_A_STATS_SIGNALS] = "signals",
 	[DIBS_A_STATS_EVENTS] = "events",
+};
+
+static const struct dibs_nl_attr_desc dibs_nl_stats_attrs[17] = {
+	{
+		.id = DIBS_A_STATS_PAD,
+		.name = "pad",
+		.json_key = "pad",
+		.kind = DIBS_NL_KIND_PAD,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DEV_INDEX,
+		.name = "dev-index",
+		.json_key = "dev_index",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DEV_NAME,
+		.name = "dev-name",
+		.json_key = "dev_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_CLIENT_ID,
+		.name = "client-id",
+		.json_key = "client_id",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_CLIENT_NAME,
+		.name = "client-name",
+		.json_key = "client_name",
+		.kind = DIBS_NL_KIND_STRING,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMBS_IN_USE,
+		.name = "dmbs-in-use",
+		.json_key = "dmbs_in_use",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMBS_MAX_IN_USE,
+		.name = "dmbs-max-in-use",
+		.json_key = "dmbs_max_in_use",
+		.kind = DIBS_NL_KIND_U32,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMB_REGISTRATIONS,
+		.name = "dmb-registrations",
+		.json_key = "dmb_registrations",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMB_UNREGISTRATIONS,
+		.name = "dmb-unregistrations",
+		.json_key = "dmb_unregistrations",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMB_FAIL_NOSPC,
+		.name = "dmb-fail-nospc",
+		.json_key = "dmb_fail_nospc",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMB_FAIL_NOMEM,
+		.name = "dmb-fail-nomem",
+		.json_key = "dmb_fail_nomem",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_DMB_FAIL_OTHER,
+		.name = "dmb-fail-other",
+		.json_key = "dmb_fail_other",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_MOVES,
+		.name = "moves",
+		.json_key = "moves",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_MOVE_BYTES,
+		.name = "move-bytes",
+		.json_key = "move_bytes",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_MOVE_ERRORS,
+		.name = "move-errors",
+		.json_key = "move_errors",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_SIGNALS,
+		.name = "signals",
+		.json_key = "signals",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+	{
+		.id = DIBS_A_STATS_EVENTS,
+		.name = "events",
+		.json_key = "events",
+		.kind = DIBS_NL_KIND_U64,
+		.hints = 0,
+	},
+};
+
+static const struct dibs_nl_attr_desc *const dibs_nl_stats_by_id[DIBS_A_STATS_MAX + 1] = {
+	[DIBS_A_STATS_PAD] = &dibs_nl_stats_attrs[0],
+	[DIBS_A_STATS_DEV_INDEX] = &dibs_nl_stats_attrs[1],
+	[DIBS_A_STATS_DEV_NAME] = &dibs_nl_stats_attrs[2],
+	[DIBS_A_STATS_CLIENT_ID] = &dibs_nl_stats_attrs[3],
+	[DIBS_A_STATS_CLIENT_NAME] = &dibs_nl_stats_attrs[4],
+	[DIBS_A_STATS_DMBS_IN_USE] = &dibs_nl_stats_attrs[5],
+	[DIBS_A_STATS_DMBS_MAX_IN_USE] = &dibs_nl_stats_attrs[6],
+	[DIBS_A_STATS_DMB_REGISTRATIONS] = &dibs_nl_stats_attrs[7],
+	[DIBS_A_STATS_DMB_UNREGISTRATIONS] = &dibs_nl_stats_attrs[8],
+	[DIBS_A_STATS_DMB_FAIL_NOSPC] = &dibs_nl_stats_attrs[9],
+	[DIBS_A_STATS_DMB_FAIL_NOMEM] = &dibs_nl_stats_attrs[10],
+	[DIBS_A_STATS_DMB_FAIL_OTHER] = &dibs_nl_stats_attrs[11],
+	[DIBS_A_STATS_MOVES] = &dibs_nl_stats_attrs[12],
+	[DIBS_A_STATS_MOVE_BYTES] = &dibs_nl_stats_attrs[13],
+	[DIBS_A_STATS_MOVE_ERRORS] = &dibs_nl_stats_attrs[14],
+	[DIBS_A_STATS_SIGNALS] = &dibs_nl_stats_attrs[15],
+	[DIBS_A_STATS_EVENTS] = &dibs_nl_stats_attrs[16],
+};
+
+const struct dibs_nl_set_desc dibs_nl_stats_set = {
+	.name = "stats",
+	.max = DIBS_A_STATS_MAX,
+	.policy = dibs_nl_stats_policy,
+	.attrs = dibs_nl_stats_attrs,
+	.n_attrs = 17,
+	.by_id = dibs_nl_stats_by_id,
+};
+
+const struct dibs_nl_set_desc *const dibs_nl_sets[7] = {
+	&dibs_nl_dev_set,
+	&dibs_nl_client_set,
+	&dibs_nl_binding_set,
+	&dibs_nl_dmb_set,
+	&dibs_nl_gid_set,
+	&dibs_nl_vlan_set,
+	&dibs_nl_stats_set,
+};
+
+static const unsigned int dibs_nl_dev_get_do_request[2] = {
+	DIBS_A_DEV_INDEX,
+	DIBS_A_DEV_NAME,
+};
+
+static const unsigned int dibs_nl_dev_new_do_request[3] = {
+	DIBS_A_DEV_TYPE,
+	DIBS_A_DEV_NAME,
+	DIBS_A_DEV_GID,
+};
+
+static const unsigned int dibs_nl_dev_del_do_request[3] = {
+	DIBS_A_DEV_INDEX,
+	DIBS_A_DEV_NAME,
+	DIBS_A_DEV_FORCE,
+};
+
+static const unsigned int dibs_nl_client_get_do_request[2] = {
+	DIBS_A_CLIENT_ID,
+	DIBS_A_CLIENT_NAME,
+};
+
+static const unsigned int dibs_nl_client_bind_do_request[4] = {
+	DIBS_A_CLIENT_ID,
+	DIBS_A_CLIENT_NAME,
+	DIBS_A_CLIENT_DEV_INDEX,
+	DIBS_A_CLIENT_DEV_NAME,
+};
+
+static const unsigned int dibs_nl_client_unbind_do_request[5] = {
+	DIBS_A_CLIENT_ID,
+	DIBS_A_CLIENT_NAME,
+	DIBS_A_CLIENT_DEV_INDEX,
+	DIBS_A_CLIENT_DEV_NAME,
+	DIBS_A_CLIENT_FORCE,
+};
+
+static const unsigned int dibs_nl_dmb_get_dump_request[4] = {
+	DIBS_A_DMB_DEV_INDEX,
+	DIBS_A_DMB_DEV_NAME,
+	DIBS_A_DMB_CLIENT_ID,
+	DIBS_A_DMB_CLIENT_NAME,
+};
+
+static const unsigned int dibs_nl_gid_check_do_request[4] = {
+	DIBS_A_GID_DEV_INDEX,
+	DIBS_A_GID_DEV_NAME,
+	DIBS_A_GID_GID,
+	DIBS_A_GID_VLAN_ID,
+};
+
+static const unsigned int dibs_nl_vlan_get_dump_request[2] = {
+	DIBS_A_VLAN_DEV_INDEX,
+	DIBS_A_VLAN_DEV_NAME,
+};
+
+static const unsigned int dibs_nl_stats_get_do_request[4] = {
+	DIBS_A_STATS_DEV_INDEX,
+	DIBS_A_STATS_DEV_NAME,
+	DIBS_A_STATS_CLIENT_ID,
+	DIBS_A_STATS_CLIENT_NAME,
+};
+
+static const unsigned int dibs_nl_stats_reset_do_request[2] = {
+	DIBS_A_STATS_DEV_INDEX,
+	DIBS_A_STATS_DEV_NAME,
+};
+
+static const unsigned int dibs_nl_binding_get_do_request[4] = {
+	DIBS_A_BINDING_DEV_INDEX,
+	DIBS_A_BINDING_DEV_NAME,
+	DIBS_A_BINDING_CLIENT_ID,
+	DIBS_A_BINDING_CLIENT_NAME,
+};
+
+static const unsigned int dibs_nl_binding_get_dump_request[4] = {
+	DIBS_A_BINDING_DEV_INDEX,
+	DIBS_A_BINDING_DEV_NAME,
+	DIBS_A_BINDING_CLIENT_ID,
+	DIBS_A_BINDING_CLIENT_NAME,
+};
+
+const struct dibs_nl_op_desc dibs_nl_ops_desc[13] = {
+	{
+		.name = "dev-get",
+		.cmd = DIBS_CMD_DEV_GET,
+		.has_do = true,
+		.do_request = dibs_nl_dev_get_do_request,
+		.n_do_request = 2,
+		.has_dump = true,
+		.reply_set = &dibs_nl_dev_set,
+	},
+	{
+		.name = "dev-new",
+		.cmd = DIBS_CMD_DEV_NEW,
+		.has_do = true,
+		.do_request = dibs_nl_dev_new_do_request,
+		.n_do_request = 3,
+		.reply_set = &dibs_nl_dev_set,
+	},
+	{
+		.name = "dev-del",
+		.cmd = DIBS_CMD_DEV_DEL,
+		.has_do = true,
+		.do_request = dibs_nl_dev_del_do_request,
+		.n_do_request = 3,
+		.reply_set = &dibs_nl_dev_set,
+	},
+	{
+		.name = "client-get",
+		.cmd = DIBS_CMD_CLIENT_GET,
+		.has_do = true,
+		.do_request = dibs_nl_client_get_do_request,
+		.n_do_request = 2,
+		.has_dump = true,
+		.reply_set = &dibs_nl_client_set,
+	},
+	{
+		.name = "client-bind",
+		.cmd = DIBS_CMD_CLIENT_BIND,
+		.has_do = true,
+		.do_request = dibs_nl_client_bind_do_request,
+		.n_do_request = 4,
+		.reply_set = &dibs_nl_client_set,
+	},
+	{
+		.name = "client-unbind",
+		.cmd = DIBS_CMD_CLIENT_UNBIND,
+		.has_do = true,
+		.do_request = dibs_nl_client_unbind_do_request,
+		.n_do_request = 5,
+		.reply_set = &dibs_nl_client_set,
+	},
+	{
+		.name = "dmb-get",
+		.cmd = DIBS_CMD_DMB_GET,
+		.has_dump = true,
+		.dump_request = dibs_nl_dmb_get_dump_request,
+		.n_dump_request = 4,
+		.reply_set = &dibs_nl_dmb_set,
+	},
+	{
+		.name = "gid-get",
+		.cmd = DIBS_CMD_GID_GET,
+		.has_dump = true,
+		.reply_set = &dibs_nl_gid_set,
+	},
+	{
+		.name = "gid-check",
+		.cmd = DIBS_CMD_GID_CHECK,
+		.has_do = true,
+		.do_request = dibs_nl_gid_check_do_request,
+		.n_do_request = 4,
+		.reply_set = &dibs_nl_gid_set,
+	},
+	{
+		.name = "vlan-get",
+		.cmd = DIBS_CMD_VLAN_GET,
+		.has_dump = true,
+		.dump_request = dibs_nl_vlan_get_dump_request,
+		.n_dump_request = 2,
+		.reply_set = &dibs_nl_vlan_set,
+	},
+	{
+		.name = "stats-get",
+		.cmd = DIBS_CMD_STATS_GET,
+		.has_do = true,
+		.do_request = dibs_nl_stats_get_do_request,
+		.n_do_request = 4,
+		.has_dump = true,
+		.reply_set = &dibs_nl_stats_set,
+	},
+	{
+		.name = "stats-reset",
+		.cmd = DIBS_CMD_STATS_RESET,
+		.has_do = true,
+		.do_request = dibs_nl_stats_reset_do_request,
+		.n_do_request = 2,
+		.reply_set = &dibs_nl_stats_set,
+	},
+	{
+		.name = "binding-get",
+		.cmd = DIBS_CMD_BINDING_GET,
+		.has_do = true,
+		.do_request = dibs_nl_binding_get_do_request,
+		.n_do_request = 4,
+		.has_dump = true,
+		.dump_request = dibs_nl_binding_get_dump_request,
+		.n_dump_request = 4,
+		.reply_set = &dibs_nl_binding_set,
+	},
 };
 
 const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1] = {

@@ -8,23 +8,89 @@
 #ifndef DIBS_NL_GEN_H
 #define DIBS_NL_GEN_H
 
+#include <stdbool.h>
 #include <netlink/attr.h>
 #include <linux/dibs.h>
 
+/* Spec type of an attribute, as the reply parser and printers see it. */
+enum dibs_nl_kind {
+	DIBS_NL_KIND_U8,
+	DIBS_NL_KIND_U16,
+	DIBS_NL_KIND_U32,
+	DIBS_NL_KIND_U64,
+	DIBS_NL_KIND_S8,
+	DIBS_NL_KIND_S16,
+	DIBS_NL_KIND_S32,
+	DIBS_NL_KIND_S64,
+	DIBS_NL_KIND_FLAG,
+	DIBS_NL_KIND_STRING,
+	DIBS_NL_KIND_BINARY,
+	DIBS_NL_KIND_NEST,
+	DIBS_NL_KIND_PAD,
+};
+
+/* Display hints of the spec (display-hint), as bits. */
+#define DIBS_NL_HINT_HEX	(1U << 0)
+#define DIBS_NL_HINT_UUID	(1U << 1)
+
+/* One attribute of a set: id, spec name, JSON key, kind, hints. */
+struct dibs_nl_attr_desc {
+	unsigned int id;
+	const char *name;
+	const char *json_key;
+	enum dibs_nl_kind kind;
+	unsigned int hints;
+};
+
+/* An attribute set: attrs[] in id order, by_id[] indexed by id. */
+struct dibs_nl_set_desc {
+	const char *name;
+	unsigned int max;
+	const struct nla_policy *policy;
+	const struct dibs_nl_attr_desc *attrs;
+	unsigned int n_attrs;
+	const struct dibs_nl_attr_desc *const *by_id;
+};
+
+/*
+ * A request operation: which attributes its do and its dump requests
+ * accept (ids of reply_set), and the set its replies use.
+ */
+struct dibs_nl_op_desc {
+	const char *name;
+	unsigned int cmd;
+	bool has_do;
+	bool has_dump;
+	const unsigned int *do_request;
+	unsigned int n_do_request;
+	const unsigned int *dump_request;
+	unsigned int n_dump_request;
+	const struct dibs_nl_set_desc *reply_set;
+};
+
 extern const struct nla_policy dibs_nl_dev_policy[DIBS_A_DEV_MAX + 1];
 extern const char *const dibs_nl_dev_attr_name[DIBS_A_DEV_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_dev_set;
 extern const struct nla_policy dibs_nl_client_policy[DIBS_A_CLIENT_MAX + 1];
 extern const char *const dibs_nl_client_attr_name[DIBS_A_CLIENT_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_client_set;
 extern const struct nla_policy dibs_nl_binding_policy[DIBS_A_BINDING_MAX + 1];
 extern const char *const dibs_nl_binding_attr_name[DIBS_A_BINDING_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_binding_set;
 extern const struct nla_policy dibs_nl_dmb_policy[DIBS_A_DMB_MAX + 1];
 extern const char *const dibs_nl_dmb_attr_name[DIBS_A_DMB_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_dmb_set;
 extern const struct nla_policy dibs_nl_gid_policy[DIBS_A_GID_MAX + 1];
 extern const char *const dibs_nl_gid_attr_name[DIBS_A_GID_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_gid_set;
 extern const struct nla_policy dibs_nl_vlan_policy[DIBS_A_VLAN_MAX + 1];
 extern const char *const dibs_nl_vlan_attr_name[DIBS_A_VLAN_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_vlan_set;
 extern const struct nla_policy dibs_nl_stats_policy[DIBS_A_STATS_MAX + 1];
 extern const char *const dibs_nl_stats_attr_name[DIBS_A_STATS_MAX + 1];
+extern const struct dibs_nl_set_desc dibs_nl_stats_set;
+extern const struct dibs_nl_set_desc *const dibs_nl_sets[7];
+extern const struct dibs_nl_op_desc dibs_nl_ops_desc[13];
 extern const char *const dibs_nl_op_name[DIBS_CMD_MAX + 1];
 extern const char *const dibs_nl_dev_type_name[DIBS_DEV_TYPE_MAX + 1];
 extern const char *const dibs_nl_gid_role_name[DIBS_GID_ROLE_MAX + 1];
