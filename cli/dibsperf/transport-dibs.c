@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The dibs transports, over libdibsctl's /dev/dibs API.  Each process
+ * The dibs transports, over libdibsctl-user's /dev/dibs API.  Each process
  * registers one DMB, its inbox, for the device both are bound to, and
  * the peer writes into it: by DIBS_USER_IOC_MOVE (copy) or through a
  * mapping of the attached DMB (nocopy).  An inbox holds
@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libdibsctl.h>
+#include <libdibsctl-user.h>
 
 #include "dibsperf.h"
 

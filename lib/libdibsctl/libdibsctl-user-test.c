@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libdibsctl's data path (LIBDIBSCTL_2) against the real dibs_user.ko, in
- * the VM: everything through the public API, as a program would use it.
+ * The data path of libdibsctl-user (LIBDIBSCTL_USER_1) against the real
+ * dibs_user.ko, in the VM: everything through the public API, as a
+ * program would use it (libdibsctl only sets up and checks devices; the
+ * dibsctl_user_* calls bind to libdibsctl-user by their version).
  * Binding by name and index, the device facts against the netlink view,
  * a move seen through the owner's mapping with its signal, coalesced
  * signals, nocopy stores, software events, the errors the API promises,
@@ -18,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "libdibsctl.h"
+#include "libdibsctl-user.h"
 
 #define WAIT_MS		5000
 #define DMB_LEN		(64 * 1024)

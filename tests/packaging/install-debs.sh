@@ -23,7 +23,7 @@
 # shellcheck source=tests/lib/ktap.sh
 . "$(dirname "$0")/../lib/ktap.sh"
 
-readonly packages=(dibs-dkms libdibsctl1 libdibsctl-dev dibsctl)
+readonly packages=(dibs-dkms libdibsctl1 libdibsctl-user1 libdibsctl-dev dibsctl)
 # the example of libdibsctl(3), built in the install phase, run in check
 readonly example=/var/tmp/dibs-packaging-example
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -237,7 +237,8 @@ test_package_files() {
 	for path in /usr/bin/dibsperf /usr/share/bash-completion/completions/dibsctl \
 		/usr/share/man/man8/dibsctl.8.gz /usr/share/man/man1/dibsperf.1.gz \
 		/usr/share/man/man3/libdibsctl.3.gz /usr/share/dibs/dibsctl-dev.schema.json \
-		/usr/include/libdibsctl.h "/usr/src/dibs-$version/drivers/dibs/Kbuild" \
+		/usr/include/libdibsctl.h /usr/include/libdibsctl-user.h \
+		"/usr/src/dibs-$version/drivers/dibs/Kbuild" \
 		/lib/udev/rules.d/60-dibs.rules /usr/lib/sysusers.d/dibs.conf \
 		/lib/systemd/system/dibs-config.service /usr/sbin/dibs-smc \
 		/usr/bin/dibs-smc-run /usr/share/man/man5/dibs.conf.5.gz; do

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""The shared library exports exactly what its version script lists.
+"""A shared library exports exactly what its version script lists.
 
-usage: symbols-test.py LIBDIBSCTL_SO LIBDIBSCTL_SYM LIBDIBSCTL_H
+usage: symbols-test.py [--soname SONAME] LIB SYM HEADER...
 
-Checks, from nm -D and objdump -p: every symbol of libdibsctl.sym is
-exported at the version node that lists it, nothing else is exported
-(with or without a version), every exported symbol is declared in the
-public header, and the soname is libdibsctl.so.1.  Prints TAP.
+Checks, from nm -D and objdump -p: every symbol of the version script SYM
+is exported at the version node that lists it, nothing else is exported
+(with or without a version), every exported symbol is declared in one of
+the public HEADERs, and the soname is SONAME (libdibsctl.so.1 unless
+given).  Used for libdibsctl and libdibsctl-user.  Prints TAP.
 """
 
+import argparse
+import os
 import re
 import subprocess
 import sys
@@ -45,15 +48,19 @@ def read_dynamic_symbols(path):
 
 
 def main():
-    if len(sys.argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    lib, sym, header = sys.argv[1:]
+    parser = argparse.ArgumentParser(usage=__doc__)
+    parser.add_argument("--soname", default="libdibsctl.so.1")
+    parser.add_argument("lib")
+    parser.add_argument("sym")
+    parser.add_argument("headers", nargs="+")
+    args = parser.parse_args()
+    lib, sym = args.lib, args.sym
+    symname = os.path.basename(sym)
     tap = Tap()
 
     expected = read_version_script(sym)
     nodes = set(expected.values())
-    tap.check(bool(expected), "libdibsctl.sym lists symbols", sym)
+    tap.check(bool(expected), f"{symname} lists symbols", sym)
 
     exported = {}
     unversioned = []
@@ -66,25 +73,28 @@ def main():
 
     missing = [f"{n} (wanted at {v}, got {exported.get(n)})"
                for n, v in sorted(expected.items()) if exported.get(n) != v]
-    tap.check(not missing, "every symbol of libdibsctl.sym is exported at its node",
+    tap.check(not missing, f"every symbol of {symname} is exported at its node",
               "\n".join(missing))
     extra = [f"{n}@{v}" for n, v in sorted(exported.items()) if n not in expected]
-    tap.check(not extra, "nothing is exported beyond libdibsctl.sym",
+    tap.check(not extra, f"nothing is exported beyond {symname}",
               "\n".join(extra))
     tap.check(not unversioned, "every exported symbol carries a version",
               "\n".join(unversioned))
 
-    with open(header, encoding="utf-8") as f:
-        declared = set(re.findall(r"\b(dibsctl_\w+)\s*\(", f.read()))
+    declared = set()
+    for header in args.headers:
+        with open(header, encoding="utf-8") as f:
+            declared |= set(re.findall(r"\b(dibsctl_\w+)\s*\(", f.read()))
     undeclared = sorted(n for n in exported if n not in declared)
-    tap.check(not undeclared, "every exported symbol is declared in libdibsctl.h",
+    names = " and ".join(os.path.basename(h) for h in args.headers)
+    tap.check(not undeclared, f"every exported symbol is declared in {names}",
               "\n".join(undeclared))
 
     out = subprocess.run(["objdump", "-p", lib], check=True,
                          capture_output=True, text=True).stdout
     soname = re.search(r"^\s*SONAME\s+(\S+)", out, flags=re.M)
     soname = soname.group(1) if soname else None
-    tap.check(soname == "libdibsctl.so.1", "soname is libdibsctl.so.1",
+    tap.check(soname == args.soname, f"soname is {args.soname}",
               f"got {soname}")
     return tap.finish()
 
