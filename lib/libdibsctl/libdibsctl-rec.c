@@ -386,10 +386,11 @@ int dibsctl_check_dev_name(struct dibsctl *ctx, const char *name)
 
 int dibsctl_check_client_name(struct dibsctl *ctx, const char *name)
 {
-	size_t len = name ? strnlen(name, 64) : 0;
+	size_t len = name ? strnlen(name, DIBS_CLIENT_NAME_MAX_LEN + 1) : 0;
 
-	if (len == 0 || len > 63)
+	if (len == 0 || len > DIBS_CLIENT_NAME_MAX_LEN)
 		return dibsctl_fail(ctx, -EINVAL,
-				    "a client name has 1 to 63 bytes");
+				    "a client name has 1 to %d bytes",
+				    DIBS_CLIENT_NAME_MAX_LEN);
 	return 0;
 }

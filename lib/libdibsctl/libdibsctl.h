@@ -179,7 +179,10 @@ dibsctl_client_list_next(const struct dibsctl_client_list *list,
 #define dibsctl_client_list_foreach(obj, list)			\
 	DIBSCTL_LIST_FOREACH_(client, obj, list)
 
-/* DMBs, optionally of one device and/or one client (NULL: any). */
+/*
+ * DMBs, optionally of one device and/or one client (NULL: any).  The
+ * kernel lists DMBs to CAP_NET_ADMIN only: -EPERM for anyone else.
+ */
 int dibsctl_dmb_list_new(struct dibsctl *ctx, const char *dev,
 			 const char *client, struct dibsctl_dmb_list **list);
 struct dibsctl_dmb *dibsctl_dmb_ref(struct dibsctl_dmb *dmb);
@@ -188,7 +191,7 @@ int dibsctl_dmb_get_dev_index(const struct dibsctl_dmb *dmb, uint32_t *index);
 const char *dibsctl_dmb_get_dev_name(const struct dibsctl_dmb *dmb);
 int dibsctl_dmb_get_client_id(const struct dibsctl_dmb *dmb, uint32_t *id);
 const char *dibsctl_dmb_get_client_name(const struct dibsctl_dmb *dmb);
-/* Only for CAP_NET_ADMIN callers; -ENODATA otherwise. */
+/* -ENODATA when the kernel sent no token. */
 int dibsctl_dmb_get_token(const struct dibsctl_dmb *dmb, uint64_t *token);
 int dibsctl_dmb_get_idx(const struct dibsctl_dmb *dmb, uint32_t *idx);
 int dibsctl_dmb_get_len(const struct dibsctl_dmb *dmb, uint32_t *len);
