@@ -14,6 +14,14 @@
  * followed by a DMB signal that wakes the peer in poll(), unless both
  * sides busy-poll.  Signals of a DMB coalesce, so they only mean "look
  * again"; the counters carry the truth.
+ *
+ * Writing into an inbox whose owner has left fails (the token is gone),
+ * so nobody leaves while the peer may still write to it: closing first
+ * acknowledges everything received, then waits until the peer has
+ * acknowledged everything sent.  After that the peer writes nothing but
+ * its own closing acknowledgement, whose failure close() ignores.
+ * Without this, the receiver of the goodbye could acknowledge earlier
+ * messages into an inbox that was just unregistered, and fail.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +57,8 @@ struct perf_conn {
 	uint64_t sent;		/* messages put into the peer's inbox */
 	uint64_t received;	/* messages taken out of the inbox */
 	uint64_t acked;		/* received, as last told to the peer */
+	bool connected;		/* both inboxes are known */
+	bool failed;		/* a send or receive failed: the peer may be gone */
 };
 
 static uint64_t load_counter(const unsigned char *map, size_t off)
@@ -116,7 +126,7 @@ static int wait_counter(struct perf_conn *c, size_t off, uint64_t seen)
 	return 0;
 }
 
-static int dibs_send(struct perf_conn *c, const void *buf)
+static int dibs_send_one(struct perf_conn *c, const void *buf)
 {
 	int ret;
 
@@ -151,7 +161,7 @@ static int ack(struct perf_conn *c)
  * taking one: the last message may be the peer's goodbye, after which
  * its inbox is gone.
  */
-static int dibs_recv(struct perf_conn *c, void *buf)
+static int dibs_recv_one(struct perf_conn *c, void *buf)
 {
 	int ret;
 
@@ -175,8 +185,30 @@ static int dibs_recv(struct perf_conn *c, void *buf)
 	return 0;
 }
 
+static int dibs_send(struct perf_conn *c, const void *buf)
+{
+	int ret = dibs_send_one(c, buf);
+
+	c->failed |= ret != 0;
+	return ret;
+}
+
+static int dibs_recv(struct perf_conn *c, void *buf)
+{
+	int ret = dibs_recv_one(c, buf);
+
+	c->failed |= ret != 0;
+	return ret;
+}
+
 static void dibs_close(struct perf_conn *c)
 {
+	/*
+	 * The orderly goodbye of the header comment.  After a failure the
+	 * peer may be dead: waiting for it would only cost the timeout.
+	 */
+	if (c->connected && !c->failed && !ack(c) && c->sent)
+		wait_counter(c, CREDIT_OFF, c->sent - 1);
 	if (c->peer_map)
 		dibsctl_user_unmap(&c->peer, c->peer_map);
 	if (c->inbox_map)
@@ -244,6 +276,7 @@ static int dibs_connect(const struct perf_opts *opts, bool nocopy, int ctl,
 			goto err;
 		c->peer_map = map;
 	}
+	c->connected = true;
 	*conn = c;
 	return 0;
 err:
