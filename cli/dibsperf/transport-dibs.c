@@ -157,9 +157,9 @@ static int ack(struct perf_conn *c)
 }
 
 /*
- * Acknowledges only when asked for the next message, never right after
- * taking one: the last message may be the peer's goodbye, after which
- * its inbox is gone.
+ * Acknowledgements are batched: sent when half a window is unacknowledged
+ * or before waiting, never one per message.  The last ones go out in
+ * close().
  */
 static int dibs_recv_one(struct perf_conn *c, void *buf)
 {
